@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layering (each arrow is "depends on"):
+//   holdfast (CLI) → HoldfastReplay → HoldfastSimulator, HoldfastSession → HoldfastCore
+//   HoldfastSimulator, HoldfastSession → HoldfastPOSIX (files and errno, no C beyond libc)
+// HoldfastCore uses only the standard library and Synchronization, so the
+// performance core builds and tests on any machine, with no system libraries.
+let package = Package(
+    name: "Holdfast",
+    products: [
+        .executable(name: "holdfast", targets: ["holdfast"]),
+        .library(name: "HoldfastCore", targets: ["HoldfastCore"]),
+        .library(name: "HoldfastReplay", targets: ["HoldfastReplay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "HoldfastCore"),
+        .target(name: "HoldfastPOSIX"),
+        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
+        .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
+        .target(
+            name: "HoldfastReplay",
+            dependencies: ["HoldfastCore", "HoldfastSession", "HoldfastSimulator"]
+        ),
+        .executableTarget(
+            name: "holdfast",
+            dependencies: [
+                "HoldfastReplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HoldfastCoreTests", dependencies: ["HoldfastCore"]),
+        .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator"]),
+        .testTarget(
+            name: "HoldfastReplayTests",
+            dependencies: ["HoldfastReplay"],
+            resources: []
+        ),
+    ]
+)

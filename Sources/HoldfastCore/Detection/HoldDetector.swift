@@ -1,0 +1,185 @@
+/// Finds holds in the filtered force: a per-sample state machine that
+/// allocates nothing and uses integers only.
+///
+/// Threshold crossings are interpolated linearly between the two samples that
+/// straddle them, so hold times do not depend on the sample rate. Areas are
+/// trapezoids in a 128-bit accumulator (force × nanoseconds), which cannot
+/// overflow for any force the signal path passes and any realistic hold.
+/// Zone times attribute each sample interval to the zone of its midpoint.
+public struct HoldDetector: Sendable {
+    /// Running sums over a stretch of the signal.
+    @usableFromInline
+    struct Totals: Sendable {
+        @usableFromInline var area: Int128 = 0  // Σ (f₀ + f₁)·Δt, i.e. twice the integral
+        @usableFromInline var targetNs: Int64 = 0
+        @usableFromInline var overNs: Int64 = 0
+
+        @usableFromInline init() {}
+
+        @inlinable @inline(__always)
+        mutating func add(_ t0: Int64, _ f0: Int32, _ t1: Int64, _ f1: Int32, zones: ZoneThresholds) {
+            let dt = t1 &- t0
+            let sum = Int64(f0) &+ Int64(f1)
+            area = area &+ Int128(sum) &* Int128(dt)
+            let mid = sum >> 1
+            if mid >= Int64(zones.over) {
+                overNs &+= dt
+            } else if mid >= Int64(zones.targetLow) && mid < Int64(zones.targetHigh) {
+                targetNs &+= dt
+            }
+        }
+
+        @inlinable
+        mutating func merge(_ other: Totals) {
+            area &+= other.area
+            targetNs &+= other.targetNs
+            overNs &+= other.overNs
+        }
+    }
+
+    // Configuration, in the units of the hot path.
+    @usableFromInline let startForce: Int32
+    @usableFromInline let endForce: Int32
+    @usableFromInline let maxDipNs: Int64
+    @usableFromInline let minHoldNs: Int64
+    @usableFromInline let zones: ZoneThresholds
+
+    // State.
+    @usableFromInline var _stage: HoldStage = .idle
+    public var stage: HoldStage { _stage }
+    @usableFromInline var hasPrevious = false
+    @usableFromInline var previousNs: Int64 = 0
+    @usableFromInline var previousForce: Int32 = 0
+    /// Start of the current contact (valid unless idle).
+    @usableFromInline var _contactStartNs: Int64 = 0
+    public var contactStartNs: Int64 { _contactStartNs }
+    @usableFromInline var totals = Totals()
+    @usableFromInline var peak: Int32 = 0
+    @usableFromInline var dipStartNs: Int64 = 0
+    @usableFromInline var dipTotals = Totals()
+
+    /// The hold reported by the last `.holdCompleted` event.
+    public var lastHold: HoldRecord { _lastHold }
+    @usableFromInline var _lastHold = HoldRecord(startNs: 0, endNs: 0, meanForce: 0, peakForce: 0,
+                                                  targetNs: 0, overNs: 0, endedByStreamEnd: false)
+    @usableFromInline var _holdCount = 0
+    @usableFromInline var _touchCount = 0
+    public var holdCount: Int { _holdCount }
+    public var touchCount: Int { _touchCount }
+
+    public init(thresholds: HoldThresholds, zones: ZoneThresholds) throws(ThresholdError) {
+        let t = try thresholds.validated()
+        guard let start = Q16.fromNewtons(t.startN), let end = Q16.fromNewtons(t.endN) else {
+            throw .outOfRange("start force", t.startN)
+        }
+        startForce = start
+        endForce = end
+        maxDipNs = Int64((t.maxDipS * 1e9).rounded())
+        minHoldNs = Int64((t.minHoldS * 1e9).rounded())
+        self.zones = zones
+    }
+
+    /// Feeds one filtered sample (time already corrected for filter delay).
+    @inlinable
+    public mutating func step(timeNs t: Int64, force f: Int32) -> DetectorEvent {
+        guard hasPrevious else {
+            hasPrevious = true
+            (previousNs, previousForce) = (t, f)
+            if f >= startForce { beginContact(at: t, force: f) ; return .contactStarted }
+            return .none
+        }
+        let (t0, f0) = (previousNs, previousForce)
+        (previousNs, previousForce) = (t, f)
+        switch _stage {
+        case .idle:
+            guard f >= startForce else { return .none }
+            let crossing = f0 >= startForce ? t0 : Self.crossingTime(t0, f0, t, f, startForce)
+            beginContact(at: crossing, force: startForce)
+            totals.add(crossing, startForce, t, f, zones: zones)
+            peak = max(peak, f)
+            return .contactStarted
+
+        case .pressing:
+            if f >= endForce {
+                totals.add(t0, f0, t, f, zones: zones)
+                peak = max(peak, f)
+                return .none
+            }
+            let fall = Self.crossingTime(t0, f0, t, f, endForce)
+            totals.add(t0, f0, fall, endForce, zones: zones)
+            peak = max(peak, f0)
+            dipStartNs = fall
+            dipTotals = Totals()
+            dipTotals.add(fall, endForce, t, f, zones: zones)
+            _stage = .dipping
+            return .none
+
+        case .dipping:
+            if f >= endForce {
+                let rise = Self.crossingTime(t0, f0, t, f, endForce)
+                if rise &- dipStartNs < maxDipNs {
+                    dipTotals.add(t0, f0, t, f, zones: zones)
+                    totals.merge(dipTotals)
+                    peak = max(peak, f)
+                    _stage = .pressing
+                    return .none
+                }
+            } else if t &- dipStartNs < maxDipNs {
+                dipTotals.add(t0, f0, t, f, zones: zones)
+                return .none
+            }
+            // The dip lasted too long: the contact ended where it began.
+            let event = endContact(at: dipStartNs, byStreamEnd: false)
+            if f >= startForce {
+                let crossing = f0 >= startForce ? t0 : Self.crossingTime(t0, f0, t, f, startForce)
+                beginContact(at: crossing, force: startForce)
+                totals.add(crossing, startForce, t, f, zones: zones)
+                peak = max(peak, f)
+            }
+            return event
+        }
+    }
+
+    /// Closes any contact in progress at the end of the stream.
+    public mutating func finish() -> DetectorEvent {
+        switch _stage {
+        case .idle: return .none
+        case .pressing: return endContact(at: previousNs, byStreamEnd: true)
+        case .dipping: return endContact(at: dipStartNs, byStreamEnd: false)
+        }
+    }
+
+    @usableFromInline
+    mutating func beginContact(at t: Int64, force f: Int32) {
+        _stage = .pressing
+        _contactStartNs = t
+        totals = Totals()
+        peak = f
+    }
+
+    @usableFromInline
+    mutating func endContact(at end: Int64, byStreamEnd: Bool) -> DetectorEvent {
+        _stage = .idle
+        let duration = end &- _contactStartNs
+        guard duration >= minHoldNs, duration > 0 else {
+            _touchCount += 1
+            return .touchCompleted
+        }
+        let mean = totals.area / (2 * Int128(duration))
+        _lastHold = HoldRecord(
+            startNs: _contactStartNs, endNs: end,
+            meanForce: Int32(truncatingIfNeeded: mean), peakForce: peak,
+            targetNs: totals.targetNs, overNs: totals.overNs,
+            endedByStreamEnd: byStreamEnd)
+        _holdCount += 1
+        return .holdCompleted
+    }
+
+    /// The time at which the line from (t0, f0) to (t1, f1) meets `level`.
+    @usableFromInline
+    static func crossingTime(_ t0: Int64, _ f0: Int32, _ t1: Int64, _ f1: Int32, _ level: Int32) -> Int64 {
+        let df = Int64(f1) - Int64(f0)
+        guard df != 0 else { return t1 }
+        return t0 &+ mulDiv(Int64(level) - Int64(f0), t1 &- t0, df)
+    }
+}

@@ -1,0 +1,113 @@
+/// Coefficients of a second-order Butterworth low-pass, designed in double
+/// precision with deterministic trigonometry and quantised to Q2.30.
+///
+/// The recursion is `y = b0·x + b1·x₁ + b2·x₂ − a1·y₁ − a2·y₂` (a0 = 1).
+/// `b1` is not rounded independently: it is set so that
+/// `b0 + b1 + b2 = 2³⁰ + a1 + a2` holds exactly in integers, which makes the
+/// DC gain exactly one — a steady press reads the same after filtering.
+public struct BiquadCoefficients: Sendable, Equatable {
+    public static let fractionBits: Int64 = 30
+
+    public let b0: Int64, b1: Int64, b2: Int64, a1: Int64, a2: Int64
+    public let cutoffHz: Double
+    public let sampleRateHz: Double
+    /// Group delay at DC in samples: how far a slow ramp lags behind its input.
+    public let delaySamples: Double
+
+    /// The floating-point design, before quantisation (for the oracle test).
+    public let ideal: (b0: Double, b1: Double, b2: Double, a1: Double, a2: Double)
+
+    public static func == (l: Self, r: Self) -> Bool {
+        (l.b0, l.b1, l.b2, l.a1, l.a2) == (r.b0, r.b1, r.b2, r.a1, r.a2)
+            && l.cutoffHz == r.cutoffHz && l.sampleRateHz == r.sampleRateHz
+    }
+
+    /// Designs the filter by the bilinear transform with frequency prewarping.
+    public static func butterworthLowPass(
+        cutoffHz: Double, sampleRateHz: Double
+    ) throws(SignalDesignError) -> BiquadCoefficients {
+        guard sampleRateHz.isFinite, sampleRateHz > 0 else { throw .sampleRateOutOfRange(sampleRateHz) }
+        guard cutoffHz.isFinite, cutoffHz > 0, cutoffHz < 0.45 * sampleRateHz else {
+            throw .cutoffOutOfRange(cutoffHz: cutoffHz, sampleRateHz: sampleRateHz)
+        }
+        let k = DeterministicMath.tan(DeterministicMath.pi * cutoffHz / sampleRateHz)
+        let kOverQ = k * 2.0.squareRoot()  // Q = 1/√2
+        let norm = 1 / (1 + kOverQ + k * k)
+        let b0 = k * k * norm
+        let a1 = 2 * (k * k - 1) * norm
+        let a2 = (1 - kOverQ + k * k) * norm
+        let one = Double(Int64(1) << fractionBits)
+
+        func quantise(_ name: String, _ value: Double) throws(SignalDesignError) -> Int64 {
+            let q = (value * one).rounded()
+            guard abs(q) < Double(Int64(1) << 31) else { throw .coefficientOverflow(name: name, value: value) }
+            return Int64(q)
+        }
+        let qb0 = try quantise("b0", b0)
+        let qa1 = try quantise("a1", a1)
+        let qa2 = try quantise("a2", a2)
+        let qb1 = (Int64(1) << fractionBits) + qa1 + qa2 - 2 * qb0
+        guard abs(qb1) < Int64(1) << 31 else { throw .coefficientOverflow(name: "b1", value: 2 * b0) }
+
+        // τ(0) = Σk·bₖ/Σbₖ − Σk·aₖ/Σaₖ; the numerator is symmetric, so its part is 1.
+        let delay = 1 - (a1 + 2 * a2) / (1 + a1 + a2)
+        return BiquadCoefficients(
+            b0: qb0, b1: qb1, b2: qb0, a1: qa1, a2: qa2,
+            cutoffHz: cutoffHz, sampleRateHz: sampleRateHz, delaySamples: delay,
+            ideal: (b0, 2 * b0, b0, a1, a2))
+    }
+}
+
+/// Direct-form-I biquad over Q16.16 forces with a 64-bit accumulator.
+///
+/// **Why it cannot overflow.** Inputs are clamped to ±2²⁹ (``Q16/inputLimit``)
+/// and outputs to ±2³⁰. For a low-pass with cutoff below 0.45·fs,
+/// Σ|bₖ| ≤ 3.2 and |a1| + |a2| < 3, so
+/// |acc| ≤ 3.2·2³⁰·2²⁹ + 3·2³⁰·2³⁰ + 2³⁰ < 2⁶³. The arithmetic therefore
+/// uses wrapping operators, which compile to bare instructions.
+///
+/// **First-order error feedback.** The bits shifted out of each output are
+/// added to the next accumulator, so rounding errors do not pile up in the
+/// recursion (whose DC gain is large at low cutoffs): the output of a constant
+/// input converges to that input exactly.
+public struct LowPassBiquad: Sendable {
+    public let coefficients: BiquadCoefficients
+    @usableFromInline let b0: Int64, b1: Int64, b2: Int64, a1: Int64, a2: Int64
+    @usableFromInline var x1: Int64 = 0, x2: Int64 = 0, y1: Int64 = 0, y2: Int64 = 0
+    @usableFromInline var carry: Int64 = 0
+    @usableFromInline var primed = false
+
+    public init(_ coefficients: BiquadCoefficients) {
+        self.coefficients = coefficients
+        (b0, b1, b2, a1, a2) = (coefficients.b0, coefficients.b1, coefficients.b2,
+                                coefficients.a1, coefficients.a2)
+    }
+
+    @usableFromInline static let outputLimit: Int64 = 1 << 30
+
+    /// Filters one Q16.16 value.
+    @inlinable @inline(__always)
+    public mutating func step(_ input: Int32) -> Int32 {
+        let x = min(max(Int64(input), -Int64(Q16.inputLimit)), Int64(Q16.inputLimit))
+        if _slowPath(!primed) { prime(x) }
+        var acc = b0 &* x
+        acc = acc &+ b1 &* x1
+        acc = acc &+ b2 &* x2
+        acc = acc &- a1 &* y1
+        acc = acc &- a2 &* y2
+        acc = acc &+ carry
+        var y = acc &>> BiquadCoefficients.fractionBits
+        carry = acc &- (y &<< BiquadCoefficients.fractionBits)
+        y = min(max(y, -Self.outputLimit), Self.outputLimit)
+        x2 = x1; x1 = x
+        y2 = y1; y1 = y
+        return Int32(truncatingIfNeeded: y)
+    }
+
+    /// Starts from the steady state of the first input, so the filter does not
+    /// ring up from zero when a trace begins mid-press.
+    @usableFromInline
+    mutating func prime(_ x: Int64) {
+        (x1, x2, y1, y2, carry, primed) = (x, x, x, x, 0, true)
+    }
+}

@@ -1,0 +1,44 @@
+import HoldfastCore
+
+/// What to replay and how.
+public struct ReplayOptions: Sendable {
+    public var tracePath: String
+    /// Where the session file goes; nil replays without writing one (benchmarks).
+    public var sessionPath: String?
+    public var scale: PressureScale = .standard
+    public var thresholds: HoldThresholds = .standard
+    public var cutoffHz: Double = SignalConfig.defaultCutoffHz
+    public var spikeRejection = true
+    public var ringCapacity = 1 << 14
+    /// Samples moved per push or pop.
+    public var batchSize = 1 << 10
+
+    public init(tracePath: String, sessionPath: String?) {
+        self.tracePath = tracePath
+        self.sessionPath = sessionPath
+    }
+}
+
+/// Why a replay failed. Each case names the file and the reason.
+public enum ReplayError: Error, CustomStringConvertible {
+    case trace(TraceErrorDescription)
+    case configuration(String)
+    case session(path: String, String)
+    case system(String)
+
+    public var description: String {
+        switch self {
+        case .trace(let e): e.text
+        case .configuration(let why): "configuration: \(why)"
+        case .session(let path, let why): "session file \(path): \(why)"
+        case .system(let why): why
+        }
+    }
+}
+
+/// A trace error's text, carried across module boundaries without coupling
+/// callers to the simulator's types.
+public struct TraceErrorDescription: Sendable, Equatable {
+    public let text: String
+    public let line: Int?
+}

@@ -1,0 +1,74 @@
+import HoldfastCore
+import HoldfastPOSIX
+import HoldfastSession
+import HoldfastSimulator
+
+/// Scenario files on disk: loading them and writing their traces and truth.
+public enum ScenarioFile {
+    /// Reads and parses a scenario; its name is the file name without ".scenario".
+    public static func load(_ path: String) throws -> Scenario {
+        let text = try readText(path)
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".scenario") { name.removeLast(".scenario".count) }
+        return try Scenario(parsing: text, name: name, source: path)
+    }
+
+    public static func writeTrace(_ scenario: Scenario, to path: String) throws {
+        try TraceSynthesizer(scenario).writeCSV(to: path)
+    }
+
+    /// Writes the ground truth as JSON Lines: a `truth` header, then one `hold` line per hold.
+    public static func writeTruth(_ scenario: Scenario, to path: String) throws {
+        let truth = GroundTruth(scenario: scenario)
+        let out = try FileWriter(creating: path)
+        var header = JSONLine()
+        header.field("type", "truth")
+        header.field("scenario", scenario.name)
+        header.field("holds", truth.holds.count)
+        header.field("touches", truth.touches)
+        try out.write(header.line())
+        for (i, h) in truth.holds.enumerated() {
+            var line = JSONLine()
+            line.field("type", "hold")
+            line.field("n", i + 1)
+            line.field("point", h.point)
+            line.field("start_s", scaled: Int64((h.startS * 1000).rounded()), decimals: 3)
+            line.field("end_s", scaled: Int64((h.endS * 1000).rounded()), decimals: 3)
+            line.field("hold_s", scaled: Int64((h.holdS * 1000).rounded()), decimals: 3)
+            line.field("mean_n", scaled: Int64((h.meanN * 1000).rounded()), decimals: 3)
+            line.field("peak_n", scaled: Int64((h.peakN * 1000).rounded()), decimals: 3)
+            line.field("target_s", scaled: Int64((h.targetS * 1000).rounded()), decimals: 3)
+            line.field("over_s", scaled: Int64((h.overS * 1000).rounded()), decimals: 3)
+            try out.write(line.line())
+        }
+        try out.close()
+    }
+
+    /// A fresh private directory under $TMPDIR (or /tmp).
+    public static func temporaryDirectory() throws -> String {
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((base + "/holdfast-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard made else { throw SystemError("mkdtemp", base, errno: errno) }
+        return String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+    }
+
+    /// A whole small text file (scenarios are a few kilobytes).
+    static func readText(_ path: String) throws(SystemError) -> String {
+        let fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 14)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", path, errno: errno)
+            }
+            if n == 0 { break }
+            bytes += chunk[..<n]
+            if bytes.count > 1 << 20 { throw SystemError("read (larger than 1 MiB)", path, errno: EFBIG) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,53 @@
+import HoldfastCore
+import HoldfastSession
+
+/// The plain-text account of a replayed session that a therapist reads:
+/// each hold, then a table per point.
+public enum SummaryReport {
+    public static func render(_ result: ReplayResult, session: String?) -> String {
+        let s = result.summary
+        var out = ""
+        out += "Replayed \(s.samples) samples over \(seconds(s.durationNs)) s at \(result.rateHz) Hz"
+        out += " (\(s.dropped) dropped, \(s.saturated) saturated)\n"
+        out += "\(s.holds.count) holds, \(s.touches) touches\n\n"
+        if !s.holds.isEmpty {
+            let holdWidths = [3, -22, 6, 7, 7, 7, 9, 9, 9, 8]
+            out += row(["#", "point", "start", "hold s", "mean N", "peak N", "mean lvl", "peak lvl", "target s", "over s"],
+                       holdWidths)
+            for (i, h) in s.holds.enumerated() {
+                let r = h.record
+                out += row(["\(i + 1)", h.point ?? "-", clock(r.startNs), seconds(r.holdNs),
+                            newtons(r.meanForce), newtons(r.peakForce), level(h.meanLevel), level(h.peakLevel),
+                            seconds(r.targetNs), seconds(r.overNs) + (r.overNs > 0 ? " !" : "")], holdWidths)
+            }
+            out += "\nPer point\n"
+            let pointWidths = [-22, 6, 8, 9, 9, 9, 8]
+            out += row(["point", "holds", "total s", "mean lvl", "peak lvl", "target s", "over s"], pointWidths)
+            for p in PointSummary.table(s.holds) {
+                out += row([p.point ?? "-", "\(p.holds)", seconds(p.holdNs), level(p.meanLevel), level(p.peakLevel),
+                            seconds(p.targetNs), seconds(p.overNs)], pointWidths)
+            }
+        }
+        if let session { out += "\nSession file: \(session)\n" }
+        return out
+    }
+
+    /// One table row; a negative width left-aligns that column.
+    static func row(_ cells: [String], _ widths: [Int]) -> String {
+        var line = ""
+        for (cell, width) in zip(cells, widths) {
+            let pad = String(repeating: " ", count: max(0, abs(width) - cell.count))
+            line += (line.isEmpty ? "" : " ") + (width < 0 ? cell + pad : pad + cell)
+        }
+        return line + "\n"
+    }
+
+    static func seconds(_ ns: Int64) -> String { DecimalText.format(DecimalText.roundedDivision(ns, 100_000_000), decimals: 1) }
+    static func newtons(_ q: Int32) -> String { DecimalText.format(DecimalText.roundedDivision(Int64(q) * 10, 65536), decimals: 1) }
+    static func level(_ l: Double) -> String { DecimalText.format(Int64((l * 10).rounded()), decimals: 1) }
+    static func clock(_ ns: Int64) -> String {
+        let s = max(0, ns) / 1_000_000_000
+        let mm = s / 60, ss = s % 60
+        return "\(mm):\(ss < 10 ? "0" : "")\(ss)"
+    }
+}

@@ -1,0 +1,97 @@
+import HoldfastCore
+
+/// Builds one JSON object on one line with fields in a fixed order, so that
+/// session files diff cleanly and golden files compare byte for byte.
+/// Numbers come from integers with a fixed number of decimals (no float
+/// printing in the data path).
+public struct JSONLine {
+    public private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var first = true
+
+    public init() {}
+
+    private mutating func key(_ name: String) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        if let value { appendString(value) } else { bytes += Array("null".utf8) }
+    }
+
+    public mutating func field(_ name: String, _ value: Int) {
+        key(name)
+        bytes += Array(String(value).utf8)
+    }
+
+    public mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        bytes += Array((value ? "true" : "false").utf8)
+    }
+
+    /// A decimal number given as `scaled / 10^decimals`.
+    public mutating func field(_ name: String, scaled: Int64, decimals: Int) {
+        key(name)
+        DecimalText.append(scaled, decimals: decimals, to: &bytes)
+    }
+
+    /// A configuration value, printed as the shortest text that reads back the same.
+    public mutating func field(_ name: String, _ value: Double) {
+        key(name)
+        bytes += Array(Self.number(value).utf8)
+    }
+
+    /// A nested value already encoded as JSON.
+    public mutating func field(_ name: String, raw json: [UInt8]) {
+        key(name)
+        bytes += json
+    }
+
+    /// The finished line, with its newline.
+    public func line() -> [UInt8] { bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")] }
+
+    /// The finished object without a newline, for nesting.
+    public func object() -> [UInt8] { bytes + [UInt8(ascii: "}")] }
+
+    public static func array(_ elements: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (i, e) in elements.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += e
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    public static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    private mutating func appendString(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case "\\": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case "\n": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case "\r": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case "\t": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes += Array("\\u00".utf8)
+                    bytes.append(hex[Int(scalar.value >> 4)])
+                    bytes.append(hex[Int(scalar.value & 0xF)])
+                } else {
+                    bytes += Array(String(scalar).utf8)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

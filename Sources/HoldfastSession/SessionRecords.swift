@@ -1,0 +1,181 @@
+import HoldfastCore
+
+/// The current session-file format; see docs/session-format.md.
+public let sessionFormatVersion = 1
+
+/// Where a session's samples came from.
+public struct SessionSource: Sendable, Equatable {
+    public var kind: String          // "replay"
+    public var trace: String?        // file name of the trace
+    public var scenario: String?     // from the trace's "# scenario:" header
+    public init(kind: String, trace: String? = nil, scenario: String? = nil) {
+        self.kind = kind
+        self.trace = trace
+        self.scenario = scenario
+    }
+}
+
+/// A completed hold with its point label, in the units of the session file.
+public struct SessionHold: Sendable, Equatable {
+    public var point: String?
+    public var record: HoldRecord
+    public var meanLevel: Double
+    public var peakLevel: Double
+
+    public init(point: String?, record: HoldRecord, scale: PressureScale) {
+        self.point = point
+        self.record = record
+        meanLevel = scale.level(atForce: Q16.newtons(record.meanForce))
+        peakLevel = scale.level(atForce: Q16.newtons(record.peakForce))
+    }
+}
+
+/// Per-point totals for the summary and the therapist's table.
+public struct PointSummary: Sendable, Equatable {
+    public var point: String?
+    public var holds = 0
+    public var holdNs: Int64 = 0
+    /// Σ mean level × hold time, for the time-weighted mean level.
+    var levelTime = 0.0
+    public var peakLevel = 0.0
+    public var targetNs: Int64 = 0
+    public var overNs: Int64 = 0
+
+    public var meanLevel: Double { holdNs > 0 ? levelTime / Double(holdNs) : 0 }
+
+    mutating func add(_ hold: SessionHold) {
+        holds += 1
+        holdNs += hold.record.holdNs
+        levelTime += hold.meanLevel * Double(hold.record.holdNs)
+        peakLevel = max(peakLevel, hold.peakLevel)
+        targetNs += hold.record.targetNs
+        overNs += hold.record.overNs
+    }
+
+    /// Groups holds by point, in order of first appearance.
+    public static func table(_ holds: [SessionHold]) -> [PointSummary] {
+        var rows: [PointSummary] = []
+        for hold in holds {
+            if let i = rows.firstIndex(where: { $0.point == hold.point }) {
+                rows[i].add(hold)
+            } else {
+                var row = PointSummary(point: hold.point)
+                row.add(hold)
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+}
+
+/// How a session ended cleanly.
+public struct SessionSummary: Sendable, Equatable {
+    public var samples: Int
+    public var durationNs: Int64
+    public var holds: [SessionHold]
+    public var touches: Int
+    public var dropped: Int
+    public var saturated: Int
+    public init(samples: Int, durationNs: Int64, holds: [SessionHold], touches: Int, dropped: Int, saturated: Int) {
+        self.samples = samples
+        self.durationNs = durationNs
+        self.holds = holds
+        self.touches = touches
+        self.dropped = dropped
+        self.saturated = saturated
+    }
+}
+
+/// Encoding of the three record types as JSON lines.
+public enum SessionEncoding {
+    static func seconds(_ ns: Int64) -> Int64 { DecimalText.roundedDivision(ns, 1_000_000) }      // ms, 3 decimals
+    static func newtons(_ q16: Int32) -> Int64 { DecimalText.roundedDivision(Int64(q16) * 1000, 65536) }  // mN
+    static func level(_ l: Double) -> Int64 { Int64((l * 100).rounded()) }                         // 2 decimals
+
+    public static func header(source: SessionSource, config: SignalConfig, delayNs: Int64) -> [UInt8] {
+        var src = JSONLine()
+        src.field("kind", source.kind)
+        if let trace = source.trace { src.field("trace", trace) }
+        if let scenario = source.scenario { src.field("scenario", scenario) }
+        let points = config.scale.points.map { p -> [UInt8] in
+            var o = JSONLine()
+            o.field("force_n", p.forceN)
+            o.field("level", p.level)
+            return o.object()
+        }
+        var thresholds = JSONLine()
+        thresholds.field("start_n", config.thresholds.startN)
+        thresholds.field("end_n", config.thresholds.endN)
+        thresholds.field("max_dip_s", config.thresholds.maxDipS)
+        thresholds.field("min_hold_s", config.thresholds.minHoldS)
+        var filter = JSONLine()
+        filter.field("kind", "butterworth2")
+        filter.field("cutoff_hz", config.cutoffHz)
+        filter.field("spike_median", config.spikeRejection ? 5 : 0)
+        filter.field("delay_s", scaled: DecimalText.roundedDivision(delayNs, 1000), decimals: 6)
+        var zones = JSONLine()
+        zones.field("target_levels", raw: JSONLine.array([Array("5.5".utf8), Array("7.5".utf8)]))
+        zones.field("over_level", PressureScale.overLevel)
+
+        var line = JSONLine()
+        line.field("type", "session")
+        line.field("format", sessionFormatVersion)
+        line.field("source", raw: src.object())
+        line.field("rate_hz", config.sampleRateHz)
+        line.field("calibration", raw: JSONLine.array(points))
+        line.field("thresholds", raw: thresholds.object())
+        line.field("filter", raw: filter.object())
+        line.field("zones", raw: zones.object())
+        return line.line()
+    }
+
+    public static func hold(_ hold: SessionHold, number: Int) -> [UInt8] {
+        let r = hold.record
+        var line = JSONLine()
+        line.field("type", "hold")
+        line.field("n", number)
+        line.field("point", hold.point)
+        line.field("start_s", scaled: seconds(r.startNs), decimals: 3)
+        line.field("end_s", scaled: seconds(r.endNs), decimals: 3)
+        line.field("hold_s", scaled: seconds(r.holdNs), decimals: 3)
+        line.field("mean_n", scaled: newtons(r.meanForce), decimals: 3)
+        line.field("peak_n", scaled: newtons(r.peakForce), decimals: 3)
+        line.field("mean_level", scaled: level(hold.meanLevel), decimals: 2)
+        line.field("peak_level", scaled: level(hold.peakLevel), decimals: 2)
+        line.field("target_s", scaled: seconds(r.targetNs), decimals: 3)
+        line.field("over_s", scaled: seconds(r.overNs), decimals: 3)
+        if r.endedByStreamEnd { line.field("open", true) }
+        return line.line()
+    }
+
+    public static func summary(_ s: SessionSummary) -> [UInt8] {
+        let points = PointSummary.table(s.holds).map { p -> [UInt8] in
+            var o = JSONLine()
+            o.field("point", p.point)
+            o.field("holds", p.holds)
+            o.field("hold_s", scaled: seconds(p.holdNs), decimals: 3)
+            o.field("mean_level", scaled: level(p.meanLevel), decimals: 2)
+            o.field("peak_level", scaled: level(p.peakLevel), decimals: 2)
+            o.field("target_s", scaled: seconds(p.targetNs), decimals: 3)
+            o.field("over_s", scaled: seconds(p.overNs), decimals: 3)
+            return o.object()
+        }
+        var line = JSONLine()
+        line.field("type", "summary")
+        line.field("samples", s.samples)
+        line.field("duration_s", scaled: seconds(s.durationNs), decimals: 3)
+        line.field("holds", s.holds.count)
+        line.field("touches", s.touches)
+        line.field("dropped", s.dropped)
+        line.field("saturated", s.saturated)
+        line.field("points", raw: JSONLine.array(points))
+        return line.line()
+    }
+
+    public static func error(_ message: String) -> [UInt8] {
+        var line = JSONLine()
+        line.field("type", "error")
+        line.field("message", message)
+        return line.line()
+    }
+}

@@ -1,0 +1,106 @@
+import HoldfastCore
+
+/// What a perfect detector would report for a scenario: the hold rules of
+/// ``HoldThresholds`` applied exactly to the clean, noise-free profile.
+///
+/// This is an independent oracle: it works on the continuous piecewise-linear
+/// profile in double precision, finding crossings analytically, while the
+/// core works on noisy, filtered, sampled integers.
+public struct GroundTruth: Sendable, Equatable {
+    public struct Hold: Sendable, Equatable {
+        public var point: String?
+        public var startS: Double
+        public var endS: Double
+        public var meanN: Double
+        public var peakN: Double
+        public var targetS: Double
+        public var overS: Double
+        public var holdS: Double { endS - startS }
+    }
+
+    public var holds: [Hold]
+    public var touches: Int
+
+    public init(scenario: Scenario, thresholds: HoldThresholds = .standard, scale: PressureScale = .standard) {
+        let profile = scenario.profile
+        // Every threshold crossing along the profile, in time order.
+        enum Crossing { case startRise, endFall, endRise }
+        var crossings: [(time: Double, kind: Crossing)] = []
+        for i in 1..<profile.count {
+            let (p, q) = (profile[i - 1], profile[i])
+            func at(_ level: Double) -> Double {
+                p.timeS + (level - p.forceN) * (q.timeS - p.timeS) / (q.forceN - p.forceN)
+            }
+            var here: [(Double, Crossing)] = []
+            if p.forceN < thresholds.startN && q.forceN >= thresholds.startN { here.append((at(thresholds.startN), .startRise)) }
+            if p.forceN >= thresholds.endN && q.forceN < thresholds.endN { here.append((at(thresholds.endN), .endFall)) }
+            if p.forceN < thresholds.endN && q.forceN >= thresholds.endN { here.append((at(thresholds.endN), .endRise)) }
+            crossings += here.sorted { $0.0 < $1.0 }.map { (time: $0.0, kind: $0.1) }
+        }
+        if let first = profile.first, first.forceN >= thresholds.startN {
+            crossings.insert((first.timeS, .startRise), at: 0)
+        }
+
+        var holds: [Hold] = []
+        var touches = 0
+        var start: Double?
+        var dipStart: Double?
+        func close(_ end: Double) {
+            guard let s = start else { return }
+            if end - s >= thresholds.minHoldS {
+                holds.append(Self.measure(scenario, from: s, to: end, scale: scale))
+            } else {
+                touches += 1
+            }
+            start = nil
+            dipStart = nil
+        }
+        for c in crossings {
+            switch c.kind {
+            case .startRise where start == nil:
+                start = c.time
+            case .endFall where start != nil:
+                dipStart = c.time
+            case .endRise:
+                if let d = dipStart {
+                    if c.time - d < thresholds.maxDipS { dipStart = nil } else { close(d) }
+                }
+            default:
+                break
+            }
+        }
+        if let d = dipStart { close(d) } else if start != nil { close(scenario.durationS) }
+        self.holds = holds
+        self.touches = touches
+    }
+
+    /// Mean, peak and zone times of the clean profile over [from, to].
+    static func measure(_ scenario: Scenario, from: Double, to: Double, scale: PressureScale) -> Hold {
+        let targetLow = scale.force(atLevel: PressureScale.targetLevels.lowerBound) ?? .infinity
+        let targetHigh = scale.force(atLevel: PressureScale.targetLevels.upperBound) ?? .infinity
+        let over = scale.force(atLevel: PressureScale.overLevel) ?? .infinity
+        var area = 0.0, peak = -Double.infinity, targetS = 0.0, overS = 0.0
+        // Breakpoints inside the interval, plus its ends.
+        var times = [from] + scenario.profile.map(\.timeS).filter { $0 > from && $0 < to } + [to]
+        times.sort()
+        for i in 1..<times.count {
+            let (t0, t1) = (times[i - 1], times[i])
+            let (f0, f1) = (scenario.cleanForce(at: t0), scenario.cleanForce(at: t1))
+            area += (f0 + f1) / 2 * (t1 - t0)
+            peak = max(peak, f0, f1)
+            targetS += timeWithin(f0, f1, t1 - t0, targetLow, targetHigh)
+            overS += timeWithin(f0, f1, t1 - t0, over, .infinity)
+        }
+        let point = scenario.points.last(where: { $0.timeS <= from })?.label
+        return Hold(point: point, startS: from, endS: to, meanN: area / (to - from), peakN: peak,
+                    targetS: targetS, overS: overS)
+    }
+
+    /// Time a linear segment from f0 to f1 over `duration` spends in [low, high).
+    static func timeWithin(_ f0: Double, _ f1: Double, _ duration: Double, _ low: Double, _ high: Double) -> Double {
+        if f0 == f1 { return f0 >= low && f0 < high ? duration : 0 }
+        let (a, b) = (min(f0, f1), max(f0, f1))
+        let overlap = max(0, min(b, high) - max(a, low))
+        return duration * overlap / (b - a)
+    }
+}

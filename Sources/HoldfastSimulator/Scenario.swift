@@ -1,0 +1,173 @@
+/// A synthetic session: a clean force profile (what the therapist's thumb
+/// does) plus the imperfections of a real sensor chain, all described in a
+/// small line-based text format so scenarios can be read and reviewed.
+///
+/// ```
+/// # comment
+/// rate_hz 1000          sample rate
+/// seed 7                noise seed
+/// noise_n 0.15          white noise, standard deviation in N
+/// tremor 0.5 10         physiological tremor: amplitude N, frequency Hz (while in contact)
+/// mains 0.3 50          mains pickup: amplitude N, frequency Hz
+/// spikes 0.5 40 2       spikes per second, amplitude N, longest spike in samples
+/// jitter_us 80          timestamp jitter, ± microseconds (uniform)
+/// dropouts 0.05 0.04    dropouts per second, length s
+///
+/// point upper trapezius L   label the point from here on
+/// ramp 30 1.5           ramp to 30 N over 1.5 s
+/// hold 40               stay for 40 s
+/// tap 12 0.4            touch: up to 12 N and back within 0.4 s
+/// lift 0.2 [1]          brief lift: down to 1 N (default 0) and back within 0.2 s
+/// ```
+public struct Scenario: Sendable, Equatable {
+    public struct Periodic: Sendable, Equatable {
+        public var amplitudeN: Double
+        public var frequencyHz: Double
+    }
+    public struct Spikes: Sendable, Equatable {
+        public var perSecond: Double
+        public var amplitudeN: Double
+        public var maxSamples: Int
+    }
+    public struct Dropouts: Sendable, Equatable {
+        public var perSecond: Double
+        public var lengthS: Double
+    }
+    /// One breakpoint of the clean, piecewise-linear force profile.
+    public struct Breakpoint: Sendable, Equatable {
+        public var timeS: Double
+        public var forceN: Double
+    }
+    public struct PointChange: Sendable, Equatable {
+        public var timeS: Double
+        public var label: String
+    }
+
+    public var name: String
+    public var rateHz: Double = 1000
+    public var seed: UInt64 = 1
+    public var noiseN: Double = 0
+    public var tremor: Periodic?
+    public var mains: Periodic?
+    public var spikes: Spikes?
+    public var jitterUs: Double = 0
+    public var dropouts: Dropouts?
+    public var profile: [Breakpoint] = [Breakpoint(timeS: 0, forceN: 0)]
+    public var points: [PointChange] = []
+
+    public init(name: String) { self.name = name }
+
+    public var durationS: Double { profile.last?.timeS ?? 0 }
+}
+
+/// A scenario file that cannot be understood, with the place and the reason.
+public struct ScenarioError: Error, Equatable, CustomStringConvertible {
+    public let source: String
+    public let line: Int
+    public let reason: String
+    public var description: String { "\(source):\(line): \(reason)" }
+}
+
+extension Scenario {
+    /// Parses the scenario text format; `source` names the file in errors.
+    public init(parsing text: String, name: String, source: String) throws(ScenarioError) {
+        self.init(name: name)
+        var now = 0.0
+        var force = 0.0
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            func fail(_ reason: String) -> ScenarioError { ScenarioError(source: source, line: lineNumber, reason: reason) }
+            let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            guard let keyword = words.first else { continue }
+            let args = Array(words.dropFirst())
+            func numbers(_ count: ClosedRange<Int>) throws(ScenarioError) -> [Double] {
+                guard count.contains(args.count) else {
+                    throw fail("\(keyword) takes \(count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)") numbers, found \(args.count)")
+                }
+                var values: [Double] = []
+                for a in args {
+                    guard let v = Double(a), v.isFinite, v >= 0 else { throw fail("\(keyword): \"\(a)\" is not a non-negative number") }
+                    values.append(v)
+                }
+                return values
+            }
+            switch keyword {
+            case "rate_hz":
+                let v = try numbers(1...1)[0]
+                guard (20...20_000).contains(v) else { throw fail("rate_hz \(v) is out of range (20 ... 20000)") }
+                rateHz = v
+            case "seed":
+                guard args.count == 1, let s = UInt64(args[0]) else { throw fail("seed takes one whole number") }
+                seed = s
+            case "noise_n": noiseN = try numbers(1...1)[0]
+            case "tremor":
+                let v = try numbers(2...2)
+                tremor = Periodic(amplitudeN: v[0], frequencyHz: v[1])
+            case "mains":
+                let v = try numbers(2...2)
+                mains = Periodic(amplitudeN: v[0], frequencyHz: v[1])
+            case "spikes":
+                let v = try numbers(3...3)
+                guard v[2] >= 1, v[2] <= 8, v[2] == v[2].rounded() else { throw fail("spikes: length must be 1 to 8 samples") }
+                spikes = Spikes(perSecond: v[0], amplitudeN: v[1], maxSamples: Int(v[2]))
+            case "jitter_us": jitterUs = try numbers(1...1)[0]
+            case "dropouts":
+                let v = try numbers(2...2)
+                dropouts = Dropouts(perSecond: v[0], lengthS: v[1])
+            case "point":
+                let label = content.drop(while: { $0 == " " || $0 == "\t" }).dropFirst("point".count)
+                switch PointLabel.validate(String(label)) {
+                case .success(let l) where !l.isEmpty: points.append(PointChange(timeS: now, label: l))
+                case .success: throw fail("point needs a label")
+                case .failure(let e): throw fail("point label \(e)")
+                }
+            case "ramp":
+                let v = try numbers(2...2)
+                guard v[1] > 0 else { throw fail("ramp needs a duration above 0") }
+                now += v[1]; force = v[0]
+                profile.append(Breakpoint(timeS: now, forceN: force))
+            case "hold":
+                let v = try numbers(1...1)
+                guard v[0] > 0 else { throw fail("hold needs a duration above 0") }
+                now += v[0]
+                profile.append(Breakpoint(timeS: now, forceN: force))
+            case "tap":
+                let v = try numbers(2...2)
+                guard v[1] > 0 else { throw fail("tap needs a duration above 0") }
+                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: v[0]))
+                now += v[1]
+                profile.append(Breakpoint(timeS: now, forceN: force))
+            case "lift":
+                let v = try numbers(1...2)
+                guard v[0] > 0 else { throw fail("lift needs a duration above 0") }
+                let low = v.count == 2 ? v[1] : 0
+                profile.append(Breakpoint(timeS: now + v[0] / 4, forceN: low))
+                profile.append(Breakpoint(timeS: now + 3 * v[0] / 4, forceN: low))
+                now += v[0]
+                profile.append(Breakpoint(timeS: now, forceN: force))
+            default:
+                throw fail("unknown keyword \"\(keyword)\"")
+            }
+            if force > 8000 { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+        }
+        guard durationS > 0 else {
+            throw ScenarioError(source: source, line: 1, reason: "the scenario has no profile (ramp, hold, tap or lift)")
+        }
+    }
+
+    /// The clean force at time `t` (s), by linear interpolation of the profile.
+    public func cleanForce(at t: Double) -> Double {
+        var cursor = 0
+        return cleanForce(at: t, cursor: &cursor)
+    }
+
+    /// The same with a cursor for monotonic walks: O(1) per call instead of a search.
+    public func cleanForce(at t: Double, cursor: inout Int) -> Double {
+        while cursor + 1 < profile.count && profile[cursor + 1].timeS <= t { cursor += 1 }
+        guard cursor + 1 < profile.count else { return profile[profile.count - 1].forceN }
+        let (p, q) = (profile[cursor], profile[cursor + 1])
+        guard t > p.timeS else { return p.forceN }
+        return p.forceN + (t - p.timeS) * (q.forceN - p.forceN) / (q.timeS - p.timeS)
+    }
+}

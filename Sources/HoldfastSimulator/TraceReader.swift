@@ -1,0 +1,243 @@
+import HoldfastCore
+
+import HoldfastPOSIX
+
+/// Streams a force trace (CSV) into samples, a chunk at a time.
+///
+/// Format: `#` comment lines anywhere (`# key: value` comments before the
+/// header are kept as metadata); a header `time_s,force_n` or
+/// `time_s,force_n,point`; then one row per sample. Time is in seconds and
+/// non-decreasing; force in newtons. A non-empty `point` sets the current
+/// point label from that row on. Fields are not quoted.
+///
+/// The trace's sensor is ideal: one count is ``countNewtons`` (0.1 mN), and
+/// values are parsed exactly into counts, so replay is bit-reproducible.
+public final class TraceReader {
+    /// Newtons per count of the trace's ideal sensor.
+    public static let countNewtons = 1e-4
+    static let countScale = 4      // decimal places of a count
+    static let timeScale = 9       // nanoseconds
+    static let chunkSize = 1 << 20
+    static let maxForceCounts: Int64 = 8000 * 10_000
+
+    public let path: String
+    public private(set) var metadata: [(key: String, value: String)] = []
+    public private(set) var hasPointColumn = false
+    /// Data rows read so far.
+    public private(set) var rowCount = 0
+
+    private let fd: Int32
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private var start = 0      // first unparsed byte
+    private var end = 0        // one past the last byte read
+    private var atEOF = false
+    private var lineNumber = 0
+    private var previousTimeNs = Int64.min
+    private var sawHeader = false
+
+    public init(path: String) throws(TraceError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw TraceError(path: path, line: nil, reason: .cannotOpen(errno: errno)) }
+        self.fd = fd
+        buffer = .allocate(capacity: Self.chunkSize)
+        do {
+            try readHeader()
+        } catch {
+            close(fd)
+            buffer.deallocate()
+            throw error
+        }
+    }
+
+    deinit {
+        close(fd)
+        buffer.deallocate()
+    }
+
+    /// Fills `samples` with the next rows; calls `onPoint(timeNs, label)` when a row
+    /// sets a point label (before that row's sample is delivered). Returns how
+    /// many samples were written; 0 means the trace has ended.
+    public func read(
+        into samples: UnsafeMutableBufferPointer<Sample>,
+        onPoint: (Int64, String) -> Void
+    ) throws(TraceError) -> Int {
+        var count = 0
+        while count < samples.count {
+            guard let line = try nextLine() else { break }
+            guard let row = try parseRow(line, onPoint: onPoint) else { continue }
+            samples[count] = row
+            count += 1
+        }
+        return count
+    }
+
+    // MARK: Lines
+
+    /// The next line's bytes (without the line ending), or nil at end of file.
+    private func nextLine() throws(TraceError) -> UnsafeBufferPointer<UInt8>? {
+        while true {
+            if let newline = findNewline() {
+                lineNumber += 1
+                var lineEnd = newline
+                if lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                let line = UnsafeBufferPointer(start: buffer + start, count: lineEnd - start)
+                start = newline + 1
+                return line
+            }
+            if atEOF {
+                guard start < end else { return nil }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(start: buffer + start, count: end - start)
+                start = end
+                return line
+            }
+            try refill()
+        }
+    }
+
+    private func findNewline() -> Int? {
+        var i = start
+        while i < end {
+            if buffer[i] == UInt8(ascii: "\n") { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Moves the unparsed tail to the front and reads more after it.
+    private func refill() throws(TraceError) {
+        let remaining = end - start
+        if remaining == Self.chunkSize {
+            throw TraceError(path: path, line: lineNumber + 1, reason: .lineTooLong(limit: Self.chunkSize))
+        }
+        if start > 0 {
+            (buffer).update(from: buffer + start, count: remaining)
+            start = 0
+            end = remaining
+        }
+        while true {
+            let n = systemRead(fd, buffer + end, Self.chunkSize - end)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw TraceError(path: path, line: nil, reason: .readFailed(errno: errno))
+            }
+            if n == 0 { atEOF = true }
+            end += n
+            return
+        }
+    }
+
+    // MARK: Header
+
+    private func readHeader() throws(TraceError) {
+        while let line = try nextLine() {
+            let trimmed = Self.trim(line, skippingBOM: lineNumber == 1)
+            if trimmed.isEmpty { continue }
+            if trimmed[0] == UInt8(ascii: "#") {
+                recordMetadata(trimmed)
+                continue
+            }
+            let text = String(decoding: trimmed, as: UTF8.self)
+            let columns = text.split(separator: ",", omittingEmptySubsequences: false)
+                .map { String($0.trimmingCharacters) }
+            if columns == ["time_s", "force_n"] {
+                hasPointColumn = false
+            } else if columns == ["time_s", "force_n", "point"] {
+                hasPointColumn = true
+            } else {
+                throw TraceError(path: path, line: lineNumber, reason: .missingHeader(found: String(text.prefix(80))))
+            }
+            sawHeader = true
+            return
+        }
+        throw TraceError(path: path, line: nil, reason: lineNumber == 0 ? .empty : .missingHeader(found: ""))
+    }
+
+    private func recordMetadata(_ line: UnsafeBufferPointer<UInt8>) {
+        let text = String(decoding: line.dropFirst(), as: UTF8.self)
+        guard let colon = text.firstIndex(of: ":") else { return }
+        let key = String(text[..<colon].trimmingCharacters)
+        let value = String(text[text.index(after: colon)...].trimmingCharacters)
+        guard !key.isEmpty, !key.contains(" ") else { return }
+        metadata.append((key, value))
+    }
+
+    // MARK: Rows
+
+    private func parseRow(_ line: UnsafeBufferPointer<UInt8>, onPoint: (Int64, String) -> Void) throws(TraceError) -> Sample? {
+        let row = Self.trim(line, skippingBOM: false)
+        if row.isEmpty || row[0] == UInt8(ascii: "#") { return nil }
+        // Split into at most three fields.
+        var commas = (-1, -1)
+        var commaCount = 0
+        for i in row.indices where row[i] == UInt8(ascii: ",") {
+            commaCount += 1
+            if commaCount == 1 { commas.0 = i } else if commaCount == 2 { commas.1 = i }
+        }
+        let allowed = hasPointColumn ? 1...2 : 1...1
+        guard allowed.contains(commaCount) else {
+            throw fail(.fieldCount(expected: hasPointColumn ? "2 or 3" : "2", found: commaCount + 1))
+        }
+        let timeField = Self.trim(UnsafeBufferPointer(rebasing: row[..<commas.0]), skippingBOM: false)
+        let forceEnd = commaCount == 2 ? commas.1 : row.count
+        let forceField = Self.trim(UnsafeBufferPointer(rebasing: row[(commas.0 + 1)..<forceEnd]), skippingBOM: false)
+
+        let timeNs = try number(timeField, column: "time_s", scale: Self.timeScale)
+        let counts = try number(forceField, column: "force_n", scale: Self.countScale)
+        guard abs(counts) <= Self.maxForceCounts else {
+            throw fail(.outOfRange(column: "force_n", text: String(decoding: forceField, as: UTF8.self)))
+        }
+        if timeNs < previousTimeNs {
+            throw fail(.timeWentBackwards(previous: DecimalText.format(previousTimeNs, decimals: 9),
+                                          now: DecimalText.format(timeNs, decimals: 9)))
+        }
+        previousTimeNs = timeNs
+        if commaCount == 2 {
+            let labelBytes = UnsafeBufferPointer(rebasing: row[(commas.1 + 1)...])
+            guard let text = String(validating: labelBytes, as: UTF8.self) else {
+                throw fail(.invalidLabel(PointLabelError.invalidUTF8.description))
+            }
+            switch PointLabel.validate(text) {
+            case .success(let label) where !label.isEmpty: onPoint(timeNs, label)
+            case .success: break
+            case .failure(let why): throw fail(.invalidLabel(why.description))
+            }
+        }
+        rowCount += 1
+        return Sample(timestampNs: timeNs, raw: Int32(counts))
+    }
+
+    private func number(_ field: UnsafeBufferPointer<UInt8>, column: String, scale: Int) throws(TraceError) -> Int64 {
+        switch DecimalText.parse(field, scale: scale) {
+        case .success(let v): return v
+        case .failure(let e):
+            let text = String(decoding: field.prefix(40), as: UTF8.self)
+            switch e {
+            case .empty: throw fail(.emptyField(column: column))
+            case .notANumber: throw fail(.notANumber(column: column, text: text))
+            case .notFinite: throw fail(.notFinite(column: column, text: text))
+            case .outOfRange: throw fail(.outOfRange(column: column, text: text))
+            }
+        }
+    }
+
+    private func fail(_ reason: TraceError.Reason) -> TraceError {
+        TraceError(path: path, line: lineNumber, reason: reason)
+    }
+
+    private static func trim(_ bytes: UnsafeBufferPointer<UInt8>, skippingBOM: Bool) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0
+        var hi = bytes.count
+        if skippingBOM && hi >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { lo = 3 }
+        while lo < hi && (bytes[lo] == UInt8(ascii: " ") || bytes[lo] == UInt8(ascii: "\t")) { lo += 1 }
+        while hi > lo && (bytes[hi - 1] == UInt8(ascii: " ") || bytes[hi - 1] == UInt8(ascii: "\t")) { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+    }
+}
+
+/// `read(2)`, named apart from `TraceReader.read(into:onPoint:)`.
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

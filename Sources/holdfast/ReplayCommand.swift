@@ -1,0 +1,38 @@
+import ArgumentParser
+import HoldfastReplay
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a force trace (CSV) through the detector and write a session file.",
+        discussion: """
+            The trace is CSV with a header "time_s,force_n" or "time_s,force_n,point"; \
+            "#" lines are comments. The session file is JSON Lines (docs/session-format.md). \
+            It is written as SESSION.partial and renamed to SESSION only when complete.
+            """)
+
+    @Argument(help: "The trace to replay.")
+    var trace: String
+
+    @Option(help: "Where to write the session file (JSON Lines).")
+    var session: String?
+
+    @OptionGroup var detection: DetectionOptions
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        var options = ReplayOptions(tracePath: trace, sessionPath: session)
+        try detection.apply(to: &options)
+        let result: ReplayResult
+        do { result = try Replay.run(options) } catch { throw CommandFailure(error.description) }
+        if !quiet { print(SummaryReport.render(result, session: session), terminator: "") }
+    }
+}
+
+/// A failure reported as one line on stderr and a non-zero exit, without a usage dump.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
