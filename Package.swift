@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HoldfastCoreTests", dependencies: ["HoldfastCore"]),
+        .testTarget(name: "HoldfastCoreTests", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
         .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator"]),
         .testTarget(
             name: "HoldfastReplayTests",

@@ -1,0 +1,62 @@
+import Foundation
+import HoldfastCore
+import HoldfastReplay
+import HoldfastSimulator
+import Testing
+
+/// Every bundled scenario, synthesised at test time, replayed through the
+/// real pipeline and checked against its ground truth: hold count exact,
+/// start, end and hold time within ±0.1 s, mean force within 2 %; beyond the
+/// brief, peak force within 1.5 N (filter overshoot plus tremor) and time in
+/// the target and over zones within 0.25 s. The session
+/// file must also match its golden copy byte for byte (set
+/// HOLDFAST_UPDATE_GOLDEN=1 to regenerate after an intended change).
+@Suite("Scenario suite")
+struct ScenarioSuiteTests {
+    static let names = RepositoryPaths.scenarioNames()
+
+    @Test("bundled scenarios exist")
+    func scenariosArePresent() {
+        #expect(Self.names.count >= 10)
+    }
+
+    @Test("replay matches ground truth", arguments: names)
+    func replayMatchesTruth(name: String) throws {
+        let scratch = try ScratchDirectory()
+        let scenario = try ScenarioFile.load(RepositoryPaths.scenarios + "/\(name).scenario")
+        let truth = GroundTruth(scenario: scenario)
+        let trace = scratch.file("\(name).csv")
+        let session = scratch.file("\(name).session.jsonl")
+        try ScenarioFile.writeTrace(scenario, to: trace)
+        let result = try Replay.run(ReplayOptions(tracePath: trace, sessionPath: session))
+
+        let holds = try readJSONLines(session).filter { $0["type"] as? String == "hold" }
+        #expect(holds.count == truth.holds.count, "hold count in \(name)")
+        #expect(result.summary.touches == truth.touches, "touch count in \(name)")
+        for (got, want) in zip(holds, truth.holds) {
+            let start = try #require(got["start_s"] as? Double)
+            let end = try #require(got["end_s"] as? Double)
+            let hold = try #require(got["hold_s"] as? Double)
+            let mean = try #require(got["mean_n"] as? Double)
+            #expect(abs(start - want.startS) <= 0.1, "\(name): start \(start) vs \(want.startS)")
+            #expect(abs(end - want.endS) <= 0.1, "\(name): end \(end) vs \(want.endS)")
+            #expect(abs(hold - want.holdS) <= 0.1, "\(name): hold \(hold) vs \(want.holdS)")
+            #expect(abs(mean - want.meanN) <= 0.02 * want.meanN, "\(name): mean \(mean) vs \(want.meanN)")
+            let peak = try #require(got["peak_n"] as? Double)
+            let target = try #require(got["target_s"] as? Double)
+            let over = try #require(got["over_s"] as? Double)
+            #expect(abs(peak - want.peakN) <= 1.5, "\(name): peak \(peak) vs \(want.peakN)")
+            #expect(abs(target - want.targetS) <= 0.25, "\(name): target time \(target) vs \(want.targetS)")
+            #expect(abs(over - want.overS) <= 0.25, "\(name): over time \(over) vs \(want.overS)")
+            #expect(got["point"] as? String == want.point, "\(name): point")
+        }
+
+        let golden = RepositoryPaths.golden + "/\(name).session.jsonl"
+        let produced = try String(contentsOfFile: session, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["HOLDFAST_UPDATE_GOLDEN"] == "1" {
+            try produced.write(toFile: golden, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: golden, encoding: .utf8)
+        #expect(produced == expected, "\(name): session differs from \(golden)")
+    }
+}
