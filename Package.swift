@@ -33,7 +33,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HoldfastCoreTests", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
-        .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator"]),
+        .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
         .testTarget(
             name: "HoldfastReplayTests",
             dependencies: ["HoldfastReplay"],

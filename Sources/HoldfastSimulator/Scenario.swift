@@ -23,6 +23,10 @@ public struct Scenario: Sendable, Equatable {
     public struct Periodic: Sendable, Equatable {
         public var amplitudeN: Double
         public var frequencyHz: Double
+        public init(amplitudeN: Double, frequencyHz: Double) {
+            self.amplitudeN = amplitudeN
+            self.frequencyHz = frequencyHz
+        }
     }
     public struct Spikes: Sendable, Equatable {
         public var perSecond: Double
@@ -41,6 +45,10 @@ public struct Scenario: Sendable, Equatable {
     public struct PointChange: Sendable, Equatable {
         public var timeS: Double
         public var label: String
+        public init(timeS: Double, label: String) {
+            self.timeS = timeS
+            self.label = label
+        }
     }
 
     public var name: String

@@ -41,13 +41,8 @@ public final class TraceReader {
         guard fd >= 0 else { throw TraceError(path: path, line: nil, reason: .cannotOpen(errno: errno)) }
         self.fd = fd
         buffer = .allocate(capacity: Self.chunkSize)
-        do {
-            try readHeader()
-        } catch {
-            close(fd)
-            buffer.deallocate()
-            throw error
-        }
+        // Fully initialised from here: if the header is bad, deinit closes and frees (exactly once).
+        try readHeader()
     }
 
     deinit {

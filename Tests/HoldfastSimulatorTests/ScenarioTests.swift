@@ -1,0 +1,98 @@
+import HoldfastCore
+import HoldfastSimulator
+import Testing
+
+@Suite("Scenarios")
+struct ScenarioTests {
+    @Test func parsesProfileAndImperfections() throws {
+        let s = try Scenario(parsing: """
+            rate_hz 500   # comment
+            seed 9
+            noise_n 0.2
+            tremor 0.5 10
+            point upper trapezius L
+            ramp 30 2
+            hold 10
+            lift 0.2
+            tap 5 0.4
+            """, name: "t", source: "t.scenario")
+        #expect(s.rateHz == 500)
+        #expect(s.seed == 9)
+        #expect(s.tremor == Scenario.Periodic(amplitudeN: 0.5, frequencyHz: 10))
+        #expect(s.points == [Scenario.PointChange(timeS: 0, label: "upper trapezius L")])
+        #expect(abs(s.durationS - 12.6) < 1e-12)
+        #expect(s.cleanForce(at: 1) == 15)
+        #expect(s.cleanForce(at: 12.1) == 0)        // the middle of the lift
+        #expect(abs(s.cleanForce(at: 12.4) - 5) < 1e-9)  // the top of the tap
+    }
+
+    @Test(arguments: [
+        ("bogus 1", "t.scenario:1: unknown keyword \"bogus\""),
+        ("rate_hz 5", "t.scenario:1: rate_hz 5.0 is out of range"),
+        ("\nramp 30", "t.scenario:2: ramp takes 2 numbers, found 1"),
+        ("ramp x 2", "t.scenario:1: ramp: \"x\" is not a non-negative number"),
+        ("ramp 10 0", "t.scenario:1: ramp needs a duration above 0"),
+        ("point\nramp 1 1", "t.scenario:1: point needs a label"),
+        ("rate_hz 100", "t.scenario:1: the scenario has no profile"),
+        ("ramp 9000 1", "t.scenario:1: force 9000.0 N is above"),
+    ])
+    func errorsNameTheLine(text: String, expected: String) {
+        do {
+            _ = try Scenario(parsing: text, name: "t", source: "t.scenario")
+            Issue.record("no error for \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "got \(error.description)")
+        }
+    }
+
+    @Test func synthesisIsDeterministicAndSeeded() throws {
+        let text = "rate_hz 1000\nnoise_n 0.3\ntremor 0.5 10\nmains 0.2 50\nspikes 2 10 2\njitter_us 100\ndropouts 1 0.05\nramp 20 1\nhold 3\n"
+        func rows(seed: UInt64) throws -> [TraceSynthesizer.Row] {
+            var s = try Scenario(parsing: text, name: "d", source: "d")
+            s.seed = seed
+            var out: [TraceSynthesizer.Row] = []
+            try TraceSynthesizer(s).forEachRow { out.append($0) }
+            return out
+        }
+        let a = try rows(seed: 1), b = try rows(seed: 1), c = try rows(seed: 2)
+        #expect(a == b)
+        #expect(a != c)
+        // Dropouts removed rows; time never goes backwards despite jitter.
+        #expect(a.count < 4001)
+        #expect(zip(a, a.dropFirst()).allSatisfy { $0.timeNs <= $1.timeNs })
+    }
+
+    @Test func groundTruthAppliesTheHoldRules() throws {
+        let s = try Scenario(parsing: """
+            point A
+            ramp 20 1        # crosses 5 N at 0.25 s
+            hold 10
+            lift 0.2         # below 3 N for 0.17 s: same hold
+            hold 5
+            ramp 0 1         # crosses 3 N at 16.05 s
+            hold 1
+            tap 10 1         # a touch
+            hold 1
+            """, name: "g", source: "g")
+        let truth = GroundTruth(scenario: s)
+        #expect(truth.touches == 1)
+        let h = try #require(truth.holds.first)
+        #expect(truth.holds.count == 1)
+        #expect(abs(h.startS - 0.25) < 1e-9)
+        #expect(abs(h.endS - (16.2 + 0.85)) < 1e-9)
+        #expect(h.point == "A")
+        #expect(h.peakN == 20)
+    }
+
+    @Test func deterministicTrigonometryMatchesLibmClosely() {
+        for i in 0..<1000 {
+            let x = Double(i) * 0.0123 - 6
+            #expect(abs(DeterministicMath.sin(x) - sin(x)) < 1e-13)
+            #expect(abs(DeterministicMath.cos(x) - cos(x)) < 1e-13)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

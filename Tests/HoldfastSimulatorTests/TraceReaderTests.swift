@@ -1,0 +1,94 @@
+import Foundation
+import HoldfastCore
+import HoldfastSimulator
+import Testing
+
+@Suite("Trace reader")
+struct TraceReaderTests {
+    /// Writes `text` to a fresh file and reads it all.
+    func read(_ text: String) throws -> (samples: [Sample], points: [(Int64, String)], reader: TraceReader) {
+        let path = NSTemporaryDirectory() + "holdfast-trace-\(UUID().uuidString).csv"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try TraceReader(path: path)
+        var samples: [Sample] = []
+        var points: [(Int64, String)] = []
+        var buffer = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: 3)
+        while true {
+            let n = try buffer.withUnsafeMutableBufferPointer { b in
+                try reader.read(into: b) { points.append(($0, $1)) }
+            }
+            if n == 0 { break }
+            samples += buffer[..<n]
+        }
+        return (samples, points, reader)
+    }
+
+    /// The error a bad trace gives, as text.
+    func failure(_ text: String) -> String? {
+        do {
+            _ = try read(text)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func readsRowsCommentsAndLabels() throws {
+        let r = try read("""
+            # scenario: test
+            # rate_hz: 1000
+
+            time_s,force_n,point
+            0.000,0.5,
+            # a comment between rows
+            0.001, 1.25 ,upper trapezius L\r
+            0.002,-0.0001
+            0.002,7,  masseter  
+            """)
+        #expect(r.samples.map(\.timestampNs) == [0, 1_000_000, 2_000_000, 2_000_000])
+        #expect(r.samples.map(\.raw) == [5_000, 12_500, -1, 70_000])
+        #expect(r.points.map(\.1) == ["upper trapezius L", "masseter"])
+        #expect(r.points.map(\.0) == [1_000_000, 2_000_000])
+        #expect(r.reader.metadata.map(\.key) == ["scenario", "rate_hz"])
+        #expect(r.reader.hasPointColumn)
+    }
+
+    @Test func readsRowsAcrossChunkBoundaries() throws {
+        var text = "time_s,force_n\n"
+        for i in 0..<200_000 { text += "\(i / 1000).\(String(format: "%03d", i % 1000)),\(i % 97).5\n" }
+        let r = try read(text)
+        #expect(r.samples.count == 200_000)
+        #expect(r.samples.last?.timestampNs == 199_999_000_000)
+        #expect(r.samples.last?.raw == Int32((199_999 % 97) * 10_000 + 5_000))
+    }
+
+    @Test(arguments: [
+        ("", "the trace is empty"),
+        ("# only a comment\n", "missing header"),
+        ("time,force\n0,1\n", ":1: missing header"),
+        ("time_s,force_n\n0,1\n1,abc\n", ":3: force_n is not a number: \"abc\""),
+        ("time_s,force_n\n0,1\n1,NaN\n", ":3: force_n must be a finite number"),
+        ("time_s,force_n\n0,1\nx,1\n", ":3: time_s is not a number"),
+        ("time_s,force_n\n0,1\n1,\n", ":3: force_n is empty"),
+        ("time_s,force_n\n1,1\n0.5,1\n", ":3: time_s goes backwards"),
+        ("time_s,force_n\n0,1,extra\n", ":2: expected 2 fields, found 3"),
+        ("time_s,force_n,point\n0,1,a,b\n", ":2: expected 2 or 3 fields, found 4"),
+        ("time_s,force_n\n0,99999\n", ":2: force_n is out of range"),
+        ("time_s,force_n,point\n0,1,bad\u{7}label\n", ":2: point label contains a control character"),
+        ("time_s,force_n,point\n0,1,\"quoted\"\n", ":2: point label contains \"\"\""),
+    ])
+    func badInputNamesTheLineAndReason(text: String, expected: String) {
+        let message = failure(text)
+        #expect(message?.contains(expected) == true, "got \(message ?? "no error")")
+    }
+
+    @Test func anUnreadablePathIsNamed() {
+        #expect(throws: TraceError.self) { try TraceReader(path: "/nonexistent/trace.csv") }
+        do {
+            _ = try TraceReader(path: "/nonexistent/trace.csv")
+        } catch {
+            #expect(error.description.hasPrefix("/nonexistent/trace.csv: cannot open trace: No such file"))
+        }
+    }
+}
