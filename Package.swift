@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "holdfast", targets: ["holdfast"]),
         .library(name: "HoldfastCore", targets: ["HoldfastCore"]),
         .library(name: "HoldfastReplay", targets: ["HoldfastReplay"]),
+        .library(name: "HoldfastSimulator", targets: ["HoldfastSimulator"]),
+        .library(name: "HoldfastPOSIX", targets: ["HoldfastPOSIX"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -47,15 +47,18 @@ public enum SignalDesignError: Error, Equatable, CustomStringConvertible {
     case cutoffOutOfRange(cutoffHz: Double, sampleRateHz: Double)
     case coefficientOverflow(name: String, value: Double)
     case sampleRateOutOfRange(Double)
+    case gainTooHigh(Double)
 
     public var description: String {
         switch self {
         case .invalidCalibrationScale(let scale):
             "calibration scale \(scale) N/count cannot be represented (must be finite, non-zero, below 8192 N/count)"
         case .cutoffOutOfRange(let cutoff, let rate):
-            "low-pass cutoff \(cutoff) Hz is out of range for \(rate) Hz sampling (must be above 0 and below 0.45 × the sample rate)"
+            "low-pass cutoff \(cutoff) Hz is out of range for \(rate) Hz sampling (must be above 0 and below 0.4 × the sample rate)"
         case .coefficientOverflow(let name, let value):
             "filter coefficient \(name) = \(value) does not fit Q2.30"
+        case .gainTooHigh(let gain):
+            "filter gain Σ|h| = \(gain) could overflow its accumulator (must be below \(BiquadCoefficients.maxGain))"
         case .sampleRateOutOfRange(let rate):
             "sample rate \(rate) Hz is out of range (must be finite and positive)"
         }

@@ -22,12 +22,33 @@ public struct BiquadCoefficients: Sendable, Equatable {
             && l.cutoffHz == r.cutoffHz && l.sampleRateHz == r.sampleRateHz
     }
 
+    /// Largest Σ|h[n]| accepted: with inputs within ±2²⁹, outputs stay within ±2³⁰.
+    public static let maxGain = 1.9
+
+    /// Σ|h[n]| of the quantised filter: the most its output can exceed its
+    /// largest input, for any input. Computed over enough samples for the
+    /// response to decay below double precision.
+    static func impulseResponseL1Norm(b: (Int64, Int64, Int64), a: (Int64, Int64), one: Double) -> Double {
+        let (b0, b1, b2) = (Double(b.0) / one, Double(b.1) / one, Double(b.2) / one)
+        let (a1, a2) = (Double(a.0) / one, Double(a.1) / one)
+        var (x1, x2, y1, y2) = (0.0, 0.0, 0.0, 0.0)
+        var sum = 0.0
+        for n in 0..<2_000_000 {
+            let x = n == 0 ? 1.0 : 0.0
+            let y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+            (x2, x1, y2, y1) = (x1, x, y1, y)
+            sum += abs(y)
+            if n > 100 && abs(y) + abs(y2) < 1e-17 { break }
+        }
+        return sum
+    }
+
     /// Designs the filter by the bilinear transform with frequency prewarping.
     public static func butterworthLowPass(
         cutoffHz: Double, sampleRateHz: Double
     ) throws(SignalDesignError) -> BiquadCoefficients {
         guard sampleRateHz.isFinite, sampleRateHz > 0 else { throw .sampleRateOutOfRange(sampleRateHz) }
-        guard cutoffHz.isFinite, cutoffHz > 0, cutoffHz < 0.45 * sampleRateHz else {
+        guard cutoffHz.isFinite, cutoffHz > 0, cutoffHz < 0.4 * sampleRateHz else {
             throw .cutoffOutOfRange(cutoffHz: cutoffHz, sampleRateHz: sampleRateHz)
         }
         let k = DeterministicMath.tan(DeterministicMath.pi * cutoffHz / sampleRateHz)
@@ -48,6 +69,8 @@ public struct BiquadCoefficients: Sendable, Equatable {
         let qa2 = try quantise("a2", a2)
         let qb1 = (Int64(1) << fractionBits) + qa1 + qa2 - 2 * qb0
         guard abs(qb1) < Int64(1) << 31 else { throw .coefficientOverflow(name: "b1", value: 2 * b0) }
+        let gain = impulseResponseL1Norm(b: (qb0, qb1, qb0), a: (qa1, qa2), one: one)
+        guard gain < maxGain else { throw .gainTooHigh(gain) }
 
         // τ(0) = Σk·bₖ/Σbₖ − Σk·aₖ/Σaₖ; the numerator is symmetric, so its part is 1.
         let delay = 1 - (a1 + 2 * a2) / (1 + a1 + a2)
@@ -60,9 +83,11 @@ public struct BiquadCoefficients: Sendable, Equatable {
 
 /// Direct-form-I biquad over Q16.16 forces with a 64-bit accumulator.
 ///
-/// **Why it cannot overflow.** Inputs are clamped to ±2²⁹ (``Q16/inputLimit``)
-/// and outputs to ±2³⁰. For a low-pass with cutoff below 0.45·fs,
-/// Σ|bₖ| ≤ 3.2 and |a1| + |a2| < 3, so
+/// **Why it cannot overflow.** Inputs are clamped to ±2²⁹ (``Q16/inputLimit``).
+/// The design refuses any filter whose impulse response has an L1 norm of
+/// 1.9 or more (``BiquadCoefficients/maxGain``), so outputs stay below 2³⁰
+/// without a clamp on the recursive path. For a low-pass with cutoff below
+/// 0.4·fs, Σ|bₖ| ≤ 3.2 and |a1| + |a2| < 3, so
 /// |acc| ≤ 3.2·2³⁰·2²⁹ + 3·2³⁰·2³⁰ + 2³⁰ < 2⁶³. The arithmetic therefore
 /// uses wrapping operators, which compile to bare instructions.
 ///
@@ -83,22 +108,19 @@ public struct LowPassBiquad: Sendable {
                                 coefficients.a1, coefficients.a2)
     }
 
-    @usableFromInline static let outputLimit: Int64 = 1 << 30
+    @usableFromInline static let fractionMask: Int64 = (1 << BiquadCoefficients.fractionBits) - 1
 
     /// Filters one Q16.16 value.
     @inlinable @inline(__always)
     public mutating func step(_ input: Int32) -> Int32 {
         let x = min(max(Int64(input), -Int64(Q16.inputLimit)), Int64(Q16.inputLimit))
         if _slowPath(!primed) { prime(x) }
-        var acc = b0 &* x
-        acc = acc &+ b1 &* x1
-        acc = acc &+ b2 &* x2
-        acc = acc &- a1 &* y1
-        acc = acc &- a2 &* y2
-        acc = acc &+ carry
-        var y = acc &>> BiquadCoefficients.fractionBits
-        carry = acc &- (y &<< BiquadCoefficients.fractionBits)
-        y = min(max(y, -Self.outputLimit), Self.outputLimit)
+        // Terms that do not depend on the previous output first, so the
+        // loop-carried path is one multiply, two adds and a shift.
+        let feedForward = b0 &* x &+ b1 &* x1 &+ b2 &* x2 &- a2 &* y2
+        let acc = feedForward &+ carry &- a1 &* y1
+        let y = acc &>> BiquadCoefficients.fractionBits
+        carry = acc & Self.fractionMask
         x2 = x1; x1 = x
         y2 = y1; y1 = y
         return Int32(truncatingIfNeeded: y)

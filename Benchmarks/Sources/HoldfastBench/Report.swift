@@ -1,0 +1,28 @@
+/// Aligned figures on stdout.
+enum Report {
+    static func row(_ name: String, _ value: Double, unit: String) {
+        print("    \(pad(name, 52)) \(number(value)) \(unit)")
+    }
+
+    static func ratio(_ name: String, _ value: Double) {
+        print("    \(pad(name, 52)) \(number(value)) ×")
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+
+    static func number(_ v: Double) -> String {
+        guard v.isFinite else { return "       n/a" }
+        let hundredths = Int64((v * 100).rounded())
+        let text = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+        return String(repeating: " ", count: max(0, 10 - text.count)) + text
+    }
+}
+
+/// Seconds of wall time taken by `body`.
+func measure(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let elapsed = try clock.measure(body)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}

@@ -1,0 +1,77 @@
+import AllocationCounter
+import HoldfastCore
+import HoldfastPOSIX
+import HoldfastReplay
+import HoldfastSimulator
+import ReferenceKernels
+
+// holdfast-bench: prints figures, asserts no times. Ratios compare
+// implementations measured side by side in this one run.
+//   --quick   smaller workloads (for CI: checks allocations, prints figures)
+//   --check   exit 1 if the hot path allocates (the only thing it asserts)
+
+let arguments = CommandLine.arguments
+let quick = arguments.contains("--quick")
+let check = arguments.contains("--check")
+
+print("holdfast-bench\(quick ? " (quick)" : "")")
+print("")
+
+// MARK: (a) Ring throughput between two threads
+
+let transfers = quick ? 2_000_000 : 20_000_000
+print("(a) Ring: \(transfers / 1_000_000) M samples of 16 bytes, producer and consumer threads, capacity 4096")
+var ringRows: [(String, Double)] = []
+for batch in [1, 256] {
+    let ring = RingBenchmarks.spsc(count: transfers, capacity: 4096, batch: batch)
+    let mutex = RingBenchmarks.mutex(count: transfers, capacity: 4096, batch: batch)
+    let boostSeconds = ref_boost_spsc_transfer(transfers, 4096, Int32(batch))
+    let boost = boostSeconds > 0 ? Double(transfers) / boostSeconds / 1e6 : .nan
+    let label = batch == 1 ? "one at a time" : "batches of \(batch)"
+    Report.row("SPSCRing, \(label)", ring, unit: "M/s")
+    Report.row("Mutex ring, \(label)", mutex, unit: "M/s")
+    Report.row("boost::lockfree::spsc_queue, \(label)", boost, unit: "M/s")
+    Report.ratio("SPSCRing / Mutex ring", ring / mutex)
+    Report.ratio("SPSCRing / Boost", ring / boost)
+    ringRows.append((label, ring))
+}
+print("")
+
+// MARK: (b) Filter and detector cost per sample
+
+let chainSamples = ChainBenchmarks.presses(count: quick ? 1_000_000 : 4_000_000)
+let reps = quick ? 3 : 10
+print("(b) Signal chain: \(chainSamples.count / 1_000_000) M samples × \(reps) runs at 1 kHz")
+let biquad = ChainBenchmarks.biquadOnly(chainSamples, reps: reps)
+let reference = ChainBenchmarks.referenceBiquad(chainSamples, reps: reps)
+let chain = ChainBenchmarks.fullChain(chainSamples, reps: reps)
+Report.row("Swift Q2.30 biquad alone", biquad, unit: "M/s")
+Report.row("C DF1 Q31 biquad (CMSIS-style)", reference, unit: "M/s")
+Report.ratio("Swift biquad / C biquad", biquad / reference)
+Report.row("calibrate → median → biquad → detector", chain, unit: "M/s")
+Report.row("full chain, per sample", 1e3 / chain, unit: "ns")
+print("")
+
+// MARK: (c) Replaying a 45-minute 1 kHz trace
+
+print("(c) Replay of a 45-minute 1 kHz trace (generated now)")
+let replay = try ReplayBenchmark.run(minutes: quick ? 5 : 45)
+Report.row("trace size", replay.megabytes, unit: "MB")
+Report.row("parse only (TraceReader)", replay.parseSeconds, unit: "s")
+Report.row("replay with session file", replay.replaySeconds, unit: "s")
+Report.row("replay throughput", replay.megabytes / replay.replaySeconds, unit: "MB/s")
+print("    holds found: \(replay.holds)")
+print("")
+
+// MARK: (d) Allocations in the steady state
+
+print("(d) Heap allocations in the steady state")
+let allocations = AllocationBenchmarks.run()
+for (name, count, samples) in allocations {
+    Report.row("\(name) (\(samples) samples)", Double(count) / Double(samples), unit: "alloc/sample")
+}
+let allocating = allocations.filter { $0.1 > 0 }
+if check && !allocating.isEmpty {
+    print("FAIL: the hot path allocated: \(allocating.map(\.0))")
+    exit(1)
+}
