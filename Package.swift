@@ -34,12 +34,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HoldfastCoreTests", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
-        .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
         .testTarget(
-            name: "HoldfastReplayTests",
-            dependencies: ["HoldfastReplay"],
-            resources: []
+            name: "HoldfastCoreTests",
+            dependencies: ["HoldfastCore", "HoldfastPOSIX"],
+            exclude: ["Golden"]  // read from the source tree by path, so it can be regenerated
         ),
+        .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
+        .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay"]),
     ]
 )

@@ -9,7 +9,7 @@ public enum SummaryReport {
         var out = ""
         out += "Replayed \(s.samples) samples over \(seconds(s.durationNs)) s at \(result.rateHz) Hz"
         out += " (\(s.dropped) dropped, \(s.saturated) saturated)\n"
-        out += "\(s.holds.count) holds, \(s.touches) touches\n\n"
+        out += "\(count(s.holds.count, "hold")), \(count(s.touches, "touch", plural: "touches"))\n\n"
         if !s.holds.isEmpty {
             let holdWidths = [3, -22, 6, 7, 7, 7, 9, 9, 9, 8]
             out += row(["#", "point", "start", "hold s", "mean N", "peak N", "mean lvl", "peak lvl", "target s", "over s"],
@@ -40,6 +40,10 @@ public enum SummaryReport {
             line += (line.isEmpty ? "" : " ") + (width < 0 ? cell + pad : pad + cell)
         }
         return line + "\n"
+    }
+
+    static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 
     static func seconds(_ ns: Int64) -> String { DecimalText.format(DecimalText.roundedDivision(ns, 100_000_000), decimals: 1) }

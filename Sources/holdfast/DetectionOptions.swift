@@ -26,6 +26,12 @@ struct DetectionOptions: ParsableArguments {
     @Flag(name: .customLong("no-spike-rejection"), help: "Skip the median-of-5 spike filter.")
     var noSpikeRejection = false
 
+    /// Checked by ArgumentParser before `run`, so errors show with the subcommand's usage.
+    func validate() throws {
+        var options = ReplayOptions(tracePath: "", sessionPath: nil)
+        try apply(to: &options)
+    }
+
     /// Fills the detection part of replay options, with errors naming the option.
     func apply(to options: inout ReplayOptions) throws(ValidationError) {
         do { options.scale = try PressureScale(parsing: calibration) }
@@ -33,6 +39,7 @@ struct DetectionOptions: ParsableArguments {
         let thresholds = HoldThresholds(startN: startN, endN: endN, maxDipS: maxDipS, minHoldS: minHoldS)
         do { options.thresholds = try thresholds.validated() }
         catch { throw ValidationError("thresholds: \(error)") }
+        guard cutoffHz.isFinite, cutoffHz > 0 else { throw ValidationError("--cutoff-hz \(cutoffHz) must be above 0") }
         options.cutoffHz = cutoffHz
         options.spikeRejection = !noSpikeRejection
     }
