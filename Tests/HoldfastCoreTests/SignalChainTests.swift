@@ -1,9 +1,7 @@
 import HoldfastCore
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 @Suite("Signal chain")
 struct SignalChainTests {
@@ -52,19 +50,10 @@ struct SignalChainTests {
     @Test func matchesGoldenTranscript() throws {
         let produced = try Self.transcript(Self.presses(count: 60_000), rate: 1000)
         let path = String(#filePath.dropLast("SignalChainTests.swift".count)) + "Golden/signal-chain-1000hz.txt"
-        if let flag = getenv("HOLDFAST_UPDATE_GOLDEN"), String(cString: flag) == "1" {
-            let f = fopen(path, "w")
-            fputs(produced, f)
-            fclose(f)
+        if ProcessInfo.processInfo.environment["HOLDFAST_UPDATE_GOLDEN"] == "1" {
+            try produced.write(toFile: path, atomically: true, encoding: .utf8)
         }
-        guard let f = fopen(path, "r") else {
-            Issue.record("missing golden file \(path)")
-            return
-        }
-        var expected = ""
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, 4096, f) != nil { expected += String(cString: buffer) }
-        fclose(f)
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
         #expect(produced == expected)
     }
 
