@@ -86,12 +86,22 @@ public struct SessionSummary: Sendable, Equatable {
     }
 }
 
-/// Encoding of the three record types as JSON lines.
-public enum SessionEncoding {
-    static func seconds(_ ns: Int64) -> Int64 { DecimalText.roundedDivision(ns, 1_000_000) }      // ms, 3 decimals
-    static func newtons(_ q16: Int32) -> Int64 { DecimalText.roundedDivision(Int64(q16) * 1000, 65536) }  // mN
-    static func level(_ l: Double) -> Int64 { Int64((l * 100).rounded()) }                         // 2 decimals
+/// The units of the session file, in one place: seconds with 3 decimals,
+/// newtons with 3, levels with 2.
+extension JSONLine {
+    mutating func field(_ name: String, nanoseconds ns: Int64) {
+        field(name, scaled: DecimalText.roundedDivision(ns, 1_000_000), decimals: 3)
+    }
+    mutating func field(_ name: String, q16 force: Int32) {
+        field(name, scaled: DecimalText.roundedDivision(Int64(force) * 1000, 65536), decimals: 3)
+    }
+    mutating func field(_ name: String, level: Double) {
+        field(name, scaled: Int64((level * 100).rounded()), decimals: 2)
+    }
+}
 
+/// Encoding of the record types as JSON lines.
+public enum SessionEncoding {
     public static func header(source: SessionSource, config: SignalConfig, delayNs: Int64) -> [UInt8] {
         var src = JSONLine()
         src.field("kind", source.kind)
@@ -135,15 +145,15 @@ public enum SessionEncoding {
         line.field("type", "hold")
         line.field("n", number)
         line.field("point", hold.point)
-        line.field("start_s", scaled: seconds(r.startNs), decimals: 3)
-        line.field("end_s", scaled: seconds(r.endNs), decimals: 3)
-        line.field("hold_s", scaled: seconds(r.holdNs), decimals: 3)
-        line.field("mean_n", scaled: newtons(r.meanForce), decimals: 3)
-        line.field("peak_n", scaled: newtons(r.peakForce), decimals: 3)
-        line.field("mean_level", scaled: level(hold.meanLevel), decimals: 2)
-        line.field("peak_level", scaled: level(hold.peakLevel), decimals: 2)
-        line.field("target_s", scaled: seconds(r.targetNs), decimals: 3)
-        line.field("over_s", scaled: seconds(r.overNs), decimals: 3)
+        line.field("start_s", nanoseconds: r.startNs)
+        line.field("end_s", nanoseconds: r.endNs)
+        line.field("hold_s", nanoseconds: r.holdNs)
+        line.field("mean_n", q16: r.meanForce)
+        line.field("peak_n", q16: r.peakForce)
+        line.field("mean_level", level: hold.meanLevel)
+        line.field("peak_level", level: hold.peakLevel)
+        line.field("target_s", nanoseconds: r.targetNs)
+        line.field("over_s", nanoseconds: r.overNs)
         if r.endedByStreamEnd { line.field("open", true) }
         return line.line()
     }
@@ -153,17 +163,17 @@ public enum SessionEncoding {
             var o = JSONLine()
             o.field("point", p.point)
             o.field("holds", p.holds)
-            o.field("hold_s", scaled: seconds(p.holdNs), decimals: 3)
-            o.field("mean_level", scaled: level(p.meanLevel), decimals: 2)
-            o.field("peak_level", scaled: level(p.peakLevel), decimals: 2)
-            o.field("target_s", scaled: seconds(p.targetNs), decimals: 3)
-            o.field("over_s", scaled: seconds(p.overNs), decimals: 3)
+            o.field("hold_s", nanoseconds: p.holdNs)
+            o.field("mean_level", level: p.meanLevel)
+            o.field("peak_level", level: p.peakLevel)
+            o.field("target_s", nanoseconds: p.targetNs)
+            o.field("over_s", nanoseconds: p.overNs)
             return o.object()
         }
         var line = JSONLine()
         line.field("type", "summary")
         line.field("samples", s.samples)
-        line.field("duration_s", scaled: seconds(s.durationNs), decimals: 3)
+        line.field("duration_s", nanoseconds: s.durationNs)
         line.field("holds", s.holds.count)
         line.field("touches", s.touches)
         line.field("dropped", s.dropped)
