@@ -21,8 +21,16 @@ let package = Package(
     targets: [
         .target(name: "HoldfastCore"),
         .target(name: "HoldfastPOSIX"),
+        // The only C: module maps and header shims over Debian's libi2c and libgpiod.
+        .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
+        .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+        .systemLibrary(name: "CLinux"),
+        // Bus and line protocols, chip drivers, acquisition, calibration: no C imports.
+        .target(name: "HoldfastSensors", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
+        // /dev/i2c-N and gpiochip implementations behind a syscall seam.
+        .target(name: "HoldfastLinux", dependencies: ["HoldfastSensors", "CI2C", "CGPIOD", "CLinux"]),
         .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
-        .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
+        .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
         .target(
             name: "HoldfastReplay",
             dependencies: ["HoldfastCore", "HoldfastSession", "HoldfastSimulator"]
@@ -41,5 +49,6 @@ let package = Package(
         ),
         .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
         .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay"]),
+        .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux"]),
     ]
 )

@@ -1,0 +1,134 @@
+import CGPIOD
+import HoldfastPOSIX
+import HoldfastSensors
+
+/// The libgpiod calls behind a line, as a seam (see ``I2CSyscalls``).
+public protocol GPIOCalls: AnyObject {
+    /// Requests `offset` on the chip at `path` for edge events (`output` false) or as an output.
+    func request(path: String, offset: UInt32, consumer: String, output: Bool, edge: Edge?, initial: Bool) -> OpaquePointer?
+    /// 1 with an event, 0 on timeout, -1 on error.
+    func waitEdge(_ line: OpaquePointer, timeoutNs: Int64, timestampNs: inout UInt64, rising: inout Bool) -> Int32
+    func setValue(_ line: OpaquePointer, _ value: Bool) -> Int32
+    func release(_ line: OpaquePointer)
+    /// The label of the chip at `path`, or nil (with `lastError`) if it cannot be opened.
+    func chipLabel(path: String) -> String?
+    var lastError: Int32 { get }
+}
+
+/// The real calls, through the libgpiod v1/v2 shim.
+public final class LibGPIOD: GPIOCalls {
+    public init() {}
+    public var lastError: Int32 { errno }
+    /// 1 for libgpiod 1.x, 2 for 2.x: the generation this binary was built against.
+    public static var apiGeneration: Int { Int(holdfast_gpiod_api()) }
+
+    public func request(path: String, offset: UInt32, consumer: String, output: Bool, edge: Edge?, initial: Bool) -> OpaquePointer? {
+        let edgeCode: Int32 = switch edge { case .rising: 1; case .falling: 2; case nil: 3 }
+        return holdfast_gpio_request(path, offset, consumer, output ? 1 : 0, edgeCode, initial ? 1 : 0).map(OpaquePointer.init)
+    }
+
+    public func waitEdge(_ line: OpaquePointer, timeoutNs: Int64, timestampNs: inout UInt64, rising: inout Bool) -> Int32 {
+        var up: Int32 = 0
+        let rc = holdfast_gpio_wait_edge(UnsafeMutablePointer(line), timeoutNs, &timestampNs, &up)
+        rising = up != 0
+        return rc
+    }
+
+    public func setValue(_ line: OpaquePointer, _ value: Bool) -> Int32 {
+        holdfast_gpio_set_value(UnsafeMutablePointer(line), value ? 1 : 0)
+    }
+
+    public func release(_ line: OpaquePointer) { holdfast_gpio_release(UnsafeMutablePointer(line)) }
+
+    public func chipLabel(path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard holdfast_gpio_chip_label(path, &buffer, buffer.count) == 0 else { return nil }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Finds gpiochips by label ("pinctrl-bcm2711", "gpio-sim.0-node0") rather
+/// than by number, which changes between boards and kernels.
+public enum GPIOChips {
+    /// The `/dev/gpiochipN` whose label is `label`; a path is returned as is.
+    public static func path(for chip: String, calls: GPIOCalls = LibGPIOD(), devices: String = "/dev") throws(GPIOError) -> String {
+        if chip.hasPrefix("/") { return chip }
+        var labels: [String] = []
+        for n in 0..<64 {
+            let path = "\(devices)/gpiochip\(n)"
+            guard access(path, F_OK) == 0 else { continue }
+            if let label = calls.chipLabel(path: path) {
+                if label == chip || "gpiochip\(n)" == chip { return path }
+                labels.append(label)
+            }
+        }
+        throw GPIOError("find chip labelled \"\(chip)\" (found: \(labels.isEmpty ? "none" : labels.joined(separator: ", ")))",
+                        line: devices + "/gpiochip*", errno: ENODEV)
+    }
+}
+
+/// The converter's data-ready pin as a GPIO line requested for edge events.
+/// Owns the request and releases it exactly once.
+public final class GPIODataReadyLine: DataReadyLine {
+    public let name: String
+    private let calls: GPIOCalls
+    private var handle: OpaquePointer?
+
+    public init(chip: String, offset: UInt32, edge: Edge, consumer: String = "holdfast",
+                calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+        let path = try GPIOChips.path(for: chip, calls: calls)
+        name = "\(path) line \(offset)"
+        self.calls = calls
+        guard let h = calls.request(path: path, offset: offset, consumer: consumer, output: false, edge: edge, initial: false) else {
+            throw GPIOError("request for \(edge) edge events", line: name, errno: calls.lastError)
+        }
+        handle = h
+    }
+
+    deinit { release() }
+
+    public func release() {
+        if let handle { calls.release(handle) }
+        handle = nil
+    }
+
+    public func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
+        guard let handle else { throw GPIOError("wait for edge", line: name, errno: EBADF) }
+        var timestamp: UInt64 = 0
+        var rising = false
+        while true {
+            let rc = calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
+            if rc > 0 { return .edge(timestampNs: Int64(timestamp)) }
+            if rc == 0 { return .timeout }
+            let code = calls.lastError
+            if code != EINTR { throw GPIOError("wait for edge", line: name, errno: code) }
+        }
+    }
+}
+
+/// A GPIO output (a buzzer or LED for the over-pressure alarm).
+public final class GPIOOutput {
+    public let name: String
+    private let calls: GPIOCalls
+    private var handle: OpaquePointer?
+
+    public init(chip: String, offset: UInt32, initial: Bool = false, consumer: String = "holdfast",
+                calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+        let path = try GPIOChips.path(for: chip, calls: calls)
+        name = "\(path) line \(offset)"
+        self.calls = calls
+        guard let h = calls.request(path: path, offset: offset, consumer: consumer, output: true, edge: nil, initial: initial) else {
+            throw GPIOError("request as output", line: name, errno: calls.lastError)
+        }
+        handle = h
+    }
+
+    deinit {
+        if let handle { calls.release(handle) }
+    }
+
+    public func set(_ value: Bool) throws(GPIOError) {
+        guard let handle else { throw GPIOError("set value", line: name, errno: EBADF) }
+        if calls.setValue(handle, value) < 0 { throw GPIOError("set value", line: name, errno: calls.lastError) }
+    }
+}

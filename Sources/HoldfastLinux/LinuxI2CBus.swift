@@ -1,0 +1,81 @@
+import HoldfastPOSIX
+import HoldfastSensors
+
+/// An I2C bus through the kernel's `/dev/i2c-N` character device.
+///
+/// Owns its descriptor and closes it exactly once (in `close()` or deinit).
+/// Selects the target with I2C_SLAVE, never I2C_SLAVE_FORCE, and only when
+/// the address changes. Interrupted calls are retried.
+public final class LinuxI2CBus: I2CBus {
+    public let name: String
+    private let sys: I2CSyscalls
+    private var fd: Int32
+    private var selected: UInt8?
+
+    /// Opens `path` (e.g. "/dev/i2c-1").
+    public init(path: String, syscalls: I2CSyscalls = LibI2C()) throws(SystemError) {
+        name = path
+        sys = syscalls
+        let opened = syscalls.open(path)
+        guard opened >= 0 else {
+            let code = syscalls.lastError
+            throw SystemError("open", path + (code == EACCES ? " (is the user in the i2c group? see Hardware/README.md)" : ""),
+                              errno: code)
+        }
+        fd = opened
+    }
+
+    deinit { close() }
+
+    /// Closes the descriptor; later transfers fail with EBADF. Idempotent.
+    public func close() {
+        guard fd >= 0 else { return }
+        _ = sys.close(fd)
+        fd = -1
+    }
+
+    public func readByte(_ address: UInt8, register: UInt8) throws(I2CError) -> UInt8 {
+        UInt8(truncatingIfNeeded: try transfer("read byte", address, register) { sys.readByteData(fd, register) })
+    }
+
+    public func writeByte(_ address: UInt8, register: UInt8, value: UInt8) throws(I2CError) {
+        _ = try transfer("write byte", address, register) { sys.writeByteData(fd, register, value) }
+    }
+
+    public func readWord(_ address: UInt8, register: UInt8) throws(I2CError) -> UInt16 {
+        UInt16(truncatingIfNeeded: try transfer("read word", address, register) { sys.readWordData(fd, register) })
+    }
+
+    public func writeWord(_ address: UInt8, register: UInt8, value: UInt16) throws(I2CError) {
+        _ = try transfer("write word", address, register) { sys.writeWordData(fd, register, value) }
+    }
+
+    public func readBlock(_ address: UInt8, register: UInt8, into buffer: UnsafeMutableRawBufferPointer) throws(I2CError) {
+        precondition(buffer.count <= 32, "an I2C block transfer carries at most 32 bytes")
+        let n = try transfer("read block", address, register) { sys.readI2CBlockData(fd, register, buffer) }
+        // A short read would leave stale bytes in the buffer: report it as an I/O error.
+        guard n == buffer.count else { throw I2CError("read block (short: \(n) of \(buffer.count) bytes)", bus: name,
+                                                     address: address, register: register, errno: EIO) }
+    }
+
+    /// Selects `address` if needed, runs `call`, retries EINTR, and turns -1 into an error.
+    private func transfer(_ operation: String, _ address: UInt8, _ register: UInt8,
+                          _ call: () -> Int32) throws(I2CError) -> Int32 {
+        guard fd >= 0 else { throw I2CError(operation + " (bus closed)", bus: name, address: address, register: register, errno: EBADF) }
+        if selected != address {
+            while sys.setAddress(fd, address) < 0 {
+                let code = sys.lastError
+                if code == EINTR { continue }
+                // EBUSY: a kernel driver has claimed this address; we never force it.
+                throw I2CError("set address", bus: name, address: address, register: nil, errno: code)
+            }
+            selected = address
+        }
+        while true {
+            let result = call()
+            if result >= 0 { return result }
+            let code = sys.lastError
+            if code != EINTR { throw I2CError(operation, bus: name, address: address, register: register, errno: code) }
+        }
+    }
+}

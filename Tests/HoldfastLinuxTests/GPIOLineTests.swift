@@ -1,0 +1,62 @@
+import Foundation
+import HoldfastLinux
+import HoldfastPOSIX
+import HoldfastSensors
+import Testing
+
+@Suite("GPIO lines")
+struct GPIOLineTests {
+    @Test func edgesTimeoutsAndInterruptions() throws {
+        let calls = MockGPIOCalls()
+        calls.waits = [(1, 0, 1_000), (0, 0, 0), (-1, EINTR, 0), (1, 0, 2_000), (-1, EIO, 0)]
+        let line = try GPIODataReadyLine(chip: "/dev/gpiochip0", offset: 17, edge: .rising, calls: calls)
+        #expect(calls.requested == ["/dev/gpiochip0 17 rising"])
+        #expect(try line.waitForEdge(timeoutNs: 1) == .edge(timestampNs: 1_000))
+        #expect(try line.waitForEdge(timeoutNs: 1) == .timeout)
+        #expect(try line.waitForEdge(timeoutNs: 1) == .edge(timestampNs: 2_000))
+        #expect(throws: GPIOError("wait for edge", line: "/dev/gpiochip0 line 17", errno: EIO)) {
+            try line.waitForEdge(timeoutNs: 1)
+        }
+        line.release()
+        line.release()
+        #expect(calls.released == 1)
+    }
+
+    @Test func chipsAreFoundByLabel() throws {
+        let calls = MockGPIOCalls()
+        let dir = NSTemporaryDirectory() + "holdfast-gpio-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for n in 0..<2 { FileManager.default.createFile(atPath: "\(dir)/gpiochip\(n)", contents: nil) }
+        calls.labels = ["\(dir)/gpiochip0": "pinctrl-rp1", "\(dir)/gpiochip1": "gpio-sim.0-node0"]
+        #expect(try GPIOChips.path(for: "gpio-sim.0-node0", calls: calls, devices: dir) == "\(dir)/gpiochip1")
+        #expect(try GPIOChips.path(for: "/dev/gpiochip4", calls: calls, devices: dir) == "/dev/gpiochip4")
+        do {
+            _ = try GPIOChips.path(for: "pinctrl-bcm2711", calls: calls, devices: dir)
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.contains("pinctrl-rp1, gpio-sim.0-node0"))
+        }
+    }
+
+    @Test func aRefusedRequestSaysWhy() {
+        let calls = MockGPIOCalls()
+        calls.requestErrno = EBUSY
+        #expect(throws: GPIOError("request for falling edge events", line: "/dev/gpiochip0 line 4", errno: EBUSY)) {
+            try GPIODataReadyLine(chip: "/dev/gpiochip0", offset: 4, edge: .falling, calls: calls)
+        }
+    }
+
+    /// The real libgpiod, whichever generation this was built against.
+    @Test func realLibgpiodReportsAMissingChip() {
+        if let expected = ProcessInfo.processInfo.environment["HOLDFAST_EXPECT_GPIOD_API"] {
+            #expect(String(LibGPIOD.apiGeneration) == expected)
+        }
+        #expect(throws: GPIOError.self) { try GPIODataReadyLine(chip: "/nonexistent/gpiochip9", offset: 0, edge: .rising) }
+        do {
+            _ = try GPIODataReadyLine(chip: "/nonexistent/gpiochip9", offset: 0, edge: .rising)
+        } catch {
+            #expect(error.errno == ENOENT)
+        }
+    }
+}
