@@ -33,12 +33,13 @@ let package = Package(
         .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
         .target(
             name: "HoldfastReplay",
-            dependencies: ["HoldfastCore", "HoldfastSession", "HoldfastSimulator"]
+            dependencies: ["HoldfastCore", "HoldfastSession", "HoldfastSimulator", "HoldfastSensors"]
         ),
         .executableTarget(
             name: "holdfast",
             dependencies: [
                 "HoldfastReplay",
+                "HoldfastSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,5 +51,6 @@ let package = Package(
         .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
         .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay"]),
         .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux"]),
+        .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastSimulator"]),
     ]
 )

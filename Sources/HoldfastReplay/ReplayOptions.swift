@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastSimulator
 
 /// What to replay and how.
 public struct ReplayOptions: Sendable {
@@ -12,6 +13,15 @@ public struct ReplayOptions: Sendable {
     public var ringCapacity = 1 << 14
     /// Samples moved per push or pop.
     public var batchSize = 1 << 10
+    /// Drive the trace through this emulated chip and the real driver instead
+    /// of feeding its rows straight to the ring.
+    public var sensor: EmulatedChip?
+    /// Faults injected into the emulated sensor.
+    public var faults = FaultPlan()
+    /// Override the emulated front end (drift, noise) — for tests.
+    public var frontEnd: FrontEnd?
+    /// Zero tracking; nil: on for emulated sensors, off for plain traces (already zeroed).
+    public var zeroTracking: Bool?
 
     public init(tracePath: String, sessionPath: String?) {
         self.tracePath = tracePath

@@ -9,7 +9,13 @@ public enum SummaryReport {
         var out = ""
         out += "Replayed \(s.samples) samples over \(seconds(s.durationNs)) s at \(result.rateHz) Hz"
         out += " (\(s.dropped) dropped, \(s.saturated) saturated)\n"
-        out += "\(count(s.holds.count, "hold")), \(count(s.touches, "touch", plural: "touches"))\n\n"
+        out += "\(count(s.holds.count, "hold")), \(count(s.touches, "touch", plural: "touches"))\n"
+        if let a = result.acquisition {
+            out += "Sensor: \(a.samples) samples at \(DecimalText.format(Int64((a.achievedRateHz * 10).rounded()), decimals: 1)) Hz, "
+            out += "\(count(a.errors, "bus error")), \(count(a.recoveries, "recovery", plural: "recoveries")), "
+            out += "\(count(a.gaps, "gap")) (longest \(seconds(a.longestGapNs)) s), \(a.polledSamples) polled, \(a.saturated) saturated\n"
+        }
+        out += "\n"
         if !s.holds.isEmpty {
             let holdWidths = [3, -22, 6, 7, 7, 7, 9, 9, 9, 8]
             out += row(["#", "point", "start", "hold s", "mean N", "peak N", "mean lvl", "peak lvl", "target s", "over s"],

@@ -8,6 +8,7 @@ public struct SessionSource: Sendable, Equatable {
     public var kind: String          // "replay"
     public var trace: String?        // file name of the trace
     public var scenario: String?     // from the trace's "# scenario:" header
+    public var sensor: String?       // the emulated chip, for "emulated-sensor"
     public init(kind: String, trace: String? = nil, scenario: String? = nil) {
         self.kind = kind
         self.trace = trace
@@ -68,8 +69,30 @@ public struct PointSummary: Sendable, Equatable {
     }
 }
 
+/// The acquisition's own account of a session read from a sensor.
+public struct AcquisitionSummary: Sendable, Equatable {
+    public var samples: Int
+    public var errors: Int
+    public var recoveries: Int
+    public var gaps: Int
+    public var longestGapNs: Int64
+    /// Samples read without a data-ready edge.
+    public var polled: Int
+    public var saturated: Int
+    public init(samples: Int, errors: Int, recoveries: Int, gaps: Int, longestGapNs: Int64, polled: Int, saturated: Int) {
+        self.samples = samples
+        self.errors = errors
+        self.recoveries = recoveries
+        self.gaps = gaps
+        self.longestGapNs = longestGapNs
+        self.polled = polled
+        self.saturated = saturated
+    }
+}
+
 /// How a session ended cleanly.
 public struct SessionSummary: Sendable, Equatable {
+    public var acquisition: AcquisitionSummary?
     public var samples: Int
     public var durationNs: Int64
     public var holds: [SessionHold]
@@ -107,6 +130,7 @@ public enum SessionEncoding {
         src.field("kind", source.kind)
         if let trace = source.trace { src.field("trace", trace) }
         if let scenario = source.scenario { src.field("scenario", scenario) }
+        if let sensor = source.sensor { src.field("sensor", sensor) }
         let points = config.scale.points.map { p -> [UInt8] in
             var o = JSONLine()
             o.field("force_n", p.forceN)
@@ -179,6 +203,17 @@ public enum SessionEncoding {
         line.field("dropped", s.dropped)
         line.field("saturated", s.saturated)
         line.field("points", raw: JSONLine.array(points))
+        if let a = s.acquisition {
+            var o = JSONLine()
+            o.field("samples", a.samples)
+            o.field("errors", a.errors)
+            o.field("recoveries", a.recoveries)
+            o.field("gaps", a.gaps)
+            o.field("longest_gap_s", nanoseconds: a.longestGapNs)
+            o.field("polled", a.polled)
+            o.field("saturated", a.saturated)
+            line.field("acquisition", raw: o.object())
+        }
         return line.line()
     }
 

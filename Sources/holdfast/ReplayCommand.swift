@@ -1,5 +1,6 @@
 import ArgumentParser
 import HoldfastReplay
+import HoldfastSimulator
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,12 +20,30 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var detection: DetectionOptions
 
+    @Option(help: ArgumentHelp("Drive the trace through an emulated chip and the real driver: nau7802, ads1115 or ads1015.",
+                               valueName: "chip"))
+    var sensor: String?
+
+    @Option(help: ArgumentHelp("Faults to inject into the emulated sensor, e.g. \"nack@12+0.2,vanish@30+2,stuck@50+1,saturate@70+0.5,latency=300us\".",
+                               valueName: "faults"))
+    var faults: String?
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func run() throws {
         var options = ReplayOptions(tracePath: trace, sessionPath: session)
         try detection.apply(to: &options)
+        if let sensor {
+            guard let chip = EmulatedChip(rawValue: sensor) else {
+                throw ValidationError("--sensor \(sensor): not one of \(EmulatedChip.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.sensor = chip
+        }
+        if let faults {
+            guard options.sensor != nil else { throw ValidationError("--faults needs --sensor") }
+            do { options.faults = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
+        }
         let result: ReplayResult
         do { result = try Replay.run(options) } catch { throw CommandFailure(error.description) }
         if !quiet { print(SummaryReport.render(result, session: session), terminator: "") }

@@ -8,18 +8,22 @@ public struct SignalConfig: Sendable, Equatable {
     public var spikeRejection: Bool
     public var thresholds: HoldThresholds
     public var scale: PressureScale
+    /// Re-track the zero while there is no contact (live load cells drift; traces are already zeroed).
+    public var zeroTracking: Bool
 
     public static let defaultCutoffHz = 10.0
 
     public init(calibration: ForceCalibration, sampleRateHz: Double,
                 cutoffHz: Double = SignalConfig.defaultCutoffHz, spikeRejection: Bool = true,
-                thresholds: HoldThresholds = .standard, scale: PressureScale = .standard) {
+                thresholds: HoldThresholds = .standard, scale: PressureScale = .standard,
+                zeroTracking: Bool = false) {
         self.calibration = calibration
         self.sampleRateHz = sampleRateHz
         self.cutoffHz = cutoffHz
         self.spikeRejection = spikeRejection
         self.thresholds = thresholds
         self.scale = scale
+        self.zeroTracking = zeroTracking
     }
 }
 
@@ -45,6 +49,8 @@ public struct SignalChain: Sendable {
     @usableFromInline var spikes = SpikeRejector()
     @usableFromInline var filter: LowPassBiquad
     @usableFromInline let useSpikeRejection: Bool
+    @usableFromInline let useZeroTracking: Bool
+    @usableFromInline var zeroTracker: ZeroTracker
     @usableFromInline var _detector: HoldDetector
     public var detector: HoldDetector { _detector }
     /// Total delay of median and low-pass for slow ramps; subtracted from sample
@@ -69,6 +75,8 @@ public struct SignalChain: Sendable {
         self.config = config
         calibration = config.calibration
         useSpikeRejection = config.spikeRejection
+        useZeroTracking = config.zeroTracking
+        zeroTracker = ZeroTracker(sampleRateHz: config.sampleRateHz)
         let coefficients: BiquadCoefficients
         do { coefficients = try .butterworthLowPass(cutoffHz: config.cutoffHz, sampleRateHz: config.sampleRateHz) }
         catch { throw .design(error) }
@@ -88,6 +96,7 @@ public struct SignalChain: Sendable {
             if sample.flags.contains(.afterGap) { _gapCount &+= 1 }
         }
         var force = calibration.force(raw: sample.raw)
+        if useZeroTracking { force = zeroTracker.correct(force, idle: _detector.stage == .idle) }
         if useSpikeRejection { force = spikes.step(force) }
         force = filter.step(force)
         let t = sample.timestampNs &- delayNs
@@ -105,6 +114,9 @@ public struct SignalChain: Sendable {
             try onHold(_detector.lastHold)
         }
     }
+
+    /// The zero the tracker has settled on (Q16.16 N); 0 without tracking.
+    public var trackedZero: Int32 { zeroTracker.zeroForce }
 
     /// Ends the stream: closes a contact still in progress.
     public mutating func finish() -> DetectorEvent { _detector.finish() }

@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// ## Guarantees
 /// - **One producer, one consumer.** Exactly one thread at a time calls the
-///   producer methods (`push(_:)`, `push(contentsOf:)`), and exactly one
+///   producer methods (`push(_:)`, `tryPush(_:)`, `push(contentsOf:)`), and exactly one
 ///   thread at a time calls the consumer methods (`pop()`, `popBatch`).
 ///   Any thread may read `count`, `capacity` and `droppedCount`.
 /// - **Wait-free.** Push and pop finish in a bounded number of steps: no
@@ -76,15 +76,21 @@ public final class SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Appends one element; returns `false` and counts a drop if the ring is full.
     @inlinable @inline(__always)
     public func push(_ element: Element) -> Bool {
+        if tryPush(element) { return true }
+        drops.wrappingAdd(1, ordering: .relaxed)
+        return false
+    }
+
+    /// Appends one element; returns `false` if the ring is full, without
+    /// counting a drop (for a producer that waits and retries).
+    @inlinable @inline(__always)
+    public func tryPush(_ element: Element) -> Bool {
         let h = head.load(ordering: .relaxed)  // our own index
         if h &- producerCachedTail.load(ordering: .relaxed) == capacity {
             // Pairs with the consumer's releasing store of `tail`.
             let t = tail.load(ordering: .acquiring)
             producerCachedTail.store(t, ordering: .relaxed)
-            if h &- t == capacity {
-                drops.wrappingAdd(1, ordering: .relaxed)
-                return false
-            }
+            if h &- t == capacity { return false }
         }
         (storage + (h & mask)).initialize(to: element)
         // Pairs with the consumer's acquiring load of `head`.

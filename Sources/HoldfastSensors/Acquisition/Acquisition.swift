@@ -1,0 +1,172 @@
+import HoldfastCore
+import HoldfastPOSIX
+
+/// The acquisition loop: waits for a conversion, reads it, timestamps it and
+/// pushes it into the ring. Runs on its own thread and never gives up.
+///
+/// - Waits on the data-ready line with a timeout of a few periods; when no
+///   line is configured, or it goes silent, it polls: the chip's ready bit
+///   if it has one, otherwise paced by the sample period. It tries the line
+///   again every second.
+/// - Timestamps with the kernel's edge time when there is one, else the clock.
+/// - On bus errors it backs off (1 ms doubling to 1 s) and re-initialises the
+///   chip, which may have lost power. The next sample carries
+///   ``SampleFlags/afterGap``, and the gap is recorded.
+/// - Errors that mean a bug (EBADF, EFAULT) trap: retrying cannot help.
+public final class Acquisition {
+    /// What to do when the ring is full.
+    public enum FullRing: Sendable {
+        /// Live: count a drop and carry on; the core must never slow the bus.
+        case drop
+        /// Emulation: wait for the consumer, so results do not depend on thread timing.
+        case wait(shouldGiveUp: @Sendable () -> Bool)
+    }
+
+    public let sensor: ForceSensor
+    public let line: DataReadyLine?
+    public let clock: MonotonicClock
+    public let ring: SPSCRing<Sample>
+    public let statistics = AcquisitionStatistics()
+    private let fullRing: FullRing
+    private let log: (String) -> Void
+
+    private let periodNs: Int64
+    private var started = false
+    private var backoffNs: Int64 = 1_000_000
+    private var lineSilentSince: Int64?
+    private var nextPollNs: Int64 = 0
+    private var lastSampleNs: Int64?
+    private var gapPending = false
+
+    public init(sensor: ForceSensor, line: DataReadyLine?, clock: MonotonicClock, ring: SPSCRing<Sample>,
+                fullRing: FullRing = .drop, log: @escaping (String) -> Void = { _ in }) {
+        self.sensor = sensor
+        self.line = line
+        self.clock = clock
+        self.ring = ring
+        self.fullRing = fullRing
+        self.log = log
+        periodNs = Int64((1e9 / sensor.sampleRateHz).rounded())
+    }
+
+    /// Runs until `shouldStop` returns true (checked once per sample or wait).
+    public func run(until shouldStop: () -> Bool) {
+        while !shouldStop() { step(shouldStop) }
+    }
+
+    /// One iteration: (re)start the chip if needed, wait for a conversion, read and push it.
+    /// A reading taken when `shouldStop` has turned true (the source ended
+    /// during the wait) is not pushed.
+    public func step(_ shouldStop: () -> Bool = { false }) {
+        if !started {
+            do {
+                try sensor.start()
+                started = true
+                backoffNs = 1_000_000
+                nextPollNs = clock.nowNs() + periodNs
+                log("\(sensor.identity.description): started at \(sensor.sampleRateHz) SPS")
+            } catch {
+                record(error.description)
+                clock.sleep(untilNs: clock.nowNs() + backoffNs)
+                backoffNs = min(backoffNs * 2, 250_000_000)
+                return
+            }
+        }
+        guard let (timestamp, polled) = waitForConversion() else { return }
+        let reading: Reading
+        do {
+            reading = try sensor.readConversion()
+        } catch {
+            precondition(!error.isBug, "acquisition: \(error)")
+            record(error.description)
+            started = false
+            gapPending = true
+            return
+        }
+        if shouldStop() { return }
+        if polled { statistics.polledSamples.wrappingAdd(1, ordering: .relaxed) }
+        push(reading, at: timestamp)
+    }
+
+    /// The time of the next conversion and whether it was found by polling,
+    /// or nil if none came (the caller loops).
+    private func waitForConversion() -> (Int64, polled: Bool)? {
+        let now = clock.nowNs()
+        if let line, lineSilentSince.map({ now - $0 >= 1_000_000_000 }) ?? true {
+            do {
+                switch try line.waitForEdge(timeoutNs: 3 * periodNs) {
+                case .edge(let t):
+                    if lineSilentSince != nil { log("\(line.name): edges again; back on the data-ready line") }
+                    lineSilentSince = nil
+                    return (t, false)
+                case .timeout:
+                    if lineSilentSince == nil { log("\(line.name): no edge for \(3 * periodNs / 1_000_000) ms; polling") }
+                    lineSilentSince = clock.nowNs()
+                }
+            } catch {
+                precondition(error.errno != EBADF, "acquisition: \(error)")
+                record(error.description)
+                lineSilentSince = clock.nowNs()
+            }
+        }
+        return poll().map { ($0, true) }
+    }
+
+    /// Paced polling: sleeps to the next period, then asks the chip (if it can tell).
+    private func poll() -> Int64? {
+        clock.sleep(untilNs: nextPollNs)
+        nextPollNs = max(nextPollNs + periodNs, clock.nowNs() - periodNs)
+        do {
+            if try sensor.conversionReady() == false {
+                // Not yet: look again a fraction of a period later.
+                nextPollNs = clock.nowNs() + periodNs / 8
+                return nil
+            }
+        } catch {
+            precondition(!error.isBug, "acquisition: \(error)")
+            record(error.description)
+            started = false
+            gapPending = true
+            return nil
+        }
+        return clock.nowNs()
+    }
+
+    private func push(_ reading: Reading, at timestamp: Int64) {
+        var flags: SampleFlags = reading.saturated ? .saturated : []
+        if reading.saturated { statistics.saturated.wrappingAdd(1, ordering: .relaxed) }
+        if let last = lastSampleNs {
+            let gap = timestamp - last
+            if gapPending || gap > periodNs * 5 / 2 {
+                flags.insert(.afterGap)
+                statistics.gaps.wrappingAdd(1, ordering: .relaxed)
+                if gap > statistics.longestGapNs.load(ordering: .relaxed) {
+                    statistics.longestGapNs.store(gap, ordering: .relaxed)
+                }
+                if gapPending { statistics.recoveries.wrappingAdd(1, ordering: .relaxed) }
+            }
+        } else {
+            statistics.firstNs.store(timestamp, ordering: .relaxed)
+        }
+        gapPending = false
+        lastSampleNs = timestamp
+        let sample = Sample(timestampNs: timestamp, raw: reading.raw, flags: flags)
+        switch fullRing {
+        case .drop:
+            _ = ring.push(sample)
+        case .wait(let shouldGiveUp):
+            while !ring.tryPush(sample) {
+                if shouldGiveUp() { return }
+                yieldProcessor()
+            }
+        }
+        statistics.samples.wrappingAdd(1, ordering: .relaxed)
+        statistics.lastNs.store(timestamp, ordering: .relaxed)
+    }
+
+    private func record(_ message: String) {
+        statistics.errors.wrappingAdd(1, ordering: .relaxed)
+        statistics.lastError.withLock { $0 = message }
+        log(message)
+    }
+}

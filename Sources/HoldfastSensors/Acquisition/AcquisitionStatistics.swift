@@ -1,0 +1,42 @@
+import Synchronization
+
+/// Live health of the acquisition, written by its thread, readable from any
+/// thread (relaxed: each figure is exact, the set is not a snapshot).
+public final class AcquisitionStatistics: Sendable {
+    let samples = Atomic<Int>(0)
+    let errors = Atomic<Int>(0)
+    let recoveries = Atomic<Int>(0)
+    let gaps = Atomic<Int>(0)
+    let longestGapNs = Atomic<Int64>(0)
+    let saturated = Atomic<Int>(0)
+    let polledSamples = Atomic<Int>(0)
+    let firstNs = Atomic<Int64>(0)
+    let lastNs = Atomic<Int64>(0)
+    let lastError = Mutex<String?>(nil)  // set on errors only, never per sample
+
+    public init() {}
+
+    public struct Snapshot: Sendable, Equatable {
+        public var samples: Int
+        public var errors: Int
+        public var recoveries: Int
+        public var gaps: Int
+        public var longestGapNs: Int64
+        public var saturated: Int
+        /// Samples read without a data-ready edge (line absent or silent).
+        public var polledSamples: Int
+        public var achievedRateHz: Double
+        public var lastError: String?
+    }
+
+    public var snapshot: Snapshot {
+        let n = samples.load(ordering: .relaxed)
+        let span = lastNs.load(ordering: .relaxed) - firstNs.load(ordering: .relaxed)
+        return Snapshot(samples: n, errors: errors.load(ordering: .relaxed),
+                        recoveries: recoveries.load(ordering: .relaxed), gaps: gaps.load(ordering: .relaxed),
+                        longestGapNs: longestGapNs.load(ordering: .relaxed), saturated: saturated.load(ordering: .relaxed),
+                        polledSamples: polledSamples.load(ordering: .relaxed),
+                        achievedRateHz: n > 1 && span > 0 ? Double(n - 1) * 1e9 / Double(span) : 0,
+                        lastError: lastError.withLock { $0 })
+    }
+}

@@ -1,0 +1,53 @@
+import HoldfastSensors
+
+/// The chips Holdfast can emulate.
+public enum EmulatedChip: String, Sendable, CaseIterable {
+    case nau7802, ads1115, ads1015
+
+    /// The front end each chip is sold with in Hardware/README.md's kits.
+    public var frontEnd: FrontEnd { self == .nau7802 ? .buttonLoadCell : .fsrDivider }
+}
+
+/// An emulated chip on an emulated bus with its data-ready line and the real
+/// driver talking to it: everything the acquisition needs, in emulated time.
+public final class EmulatedSensor {
+    public let clock: VirtualClock
+    public let bus: EmulatedBus
+    public let line: EmulatedDataReadyLine
+    public let driver: ForceSensor
+    /// Newtons per count and zero offset in counts of the emulated front end
+    /// at the driver's settings: what a calibration file would hold.
+    public let newtonsPerCount: Double
+    public let offsetCounts: Int32
+    private let hasEnded: () -> Bool
+
+    public init(_ chip: EmulatedChip, force: ForceSource, faults: FaultPlan = FaultPlan(),
+                frontEnd: FrontEnd? = nil, startNs: Int64 = 0) throws(SensorError) {
+        let frontEnd = frontEnd ?? chip.frontEnd
+        clock = VirtualClock(startNs: startNs)
+        bus = EmulatedBus(name: "emulated \(chip.rawValue)", clock: clock, faults: faults)
+        let countsPerVolt: Double
+        switch chip {
+        case .nau7802:
+            let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults)
+            bus.attach(device)
+            driver = try NAU7802(bus: bus, clock: clock)
+            line = EmulatedDataReadyLine(bus: bus, address: device.address)
+            countsPerVolt = Double(1 << 23) * 128 / (0.5 * 3.3)  // the driver's defaults: gain 128, LDO 3.3 V
+            hasEnded = { device.forceEnded }
+        case .ads1115, .ads1015:
+            let variant: ADS1x15.Variant = chip == .ads1115 ? .ads1115 : .ads1015
+            let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults)
+            bus.attach(device)
+            driver = try ADS1x15(variant, bus: bus)
+            line = EmulatedDataReadyLine(bus: bus, address: device.address)
+            countsPerVolt = Double(variant.maxCode + 1) / 4.096  // the driver's default range
+            hasEnded = { device.forceEnded }
+        }
+        newtonsPerCount = 1 / (frontEnd.voltsPerNewton * countsPerVolt)
+        offsetCounts = Int32((frontEnd.offsetVolts * countsPerVolt).rounded())
+    }
+
+    /// The force source has run out: the emulated session is over.
+    public var ended: Bool { hasEnded() }
+}
