@@ -49,7 +49,7 @@ let package = Package(
             exclude: ["Golden"]  // read from the source tree by path, so it can be regenerated
         ),
         .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
-        .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay"]),
+        .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay", "HoldfastSimulator"]),
         .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux"]),
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastSimulator"]),
     ]

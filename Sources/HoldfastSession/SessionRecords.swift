@@ -178,6 +178,7 @@ public enum SessionEncoding {
         line.field("peak_level", level: hold.peakLevel)
         line.field("target_s", nanoseconds: r.targetNs)
         line.field("over_s", nanoseconds: r.overNs)
+        if r.gaps > 0 { line.field("gaps", r.gaps) }
         if r.endedByStreamEnd { line.field("open", true) }
         return line.line()
     }

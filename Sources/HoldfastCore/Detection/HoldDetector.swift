@@ -56,6 +56,7 @@ public struct HoldDetector: Sendable {
     @usableFromInline var totals = Totals()
     @usableFromInline var peak: Int32 = 0
     @usableFromInline var dipStartNs: Int64 = 0
+    @usableFromInline var contactGaps = 0
     @usableFromInline var dipTotals = Totals()
 
     /// The hold reported by the last `.holdCompleted` event.
@@ -140,6 +141,12 @@ public struct HoldDetector: Sendable {
         }
     }
 
+    /// Records that samples are missing before the current one (during a contact it is reported with the hold).
+    @inlinable
+    public mutating func noteGap() {
+        if _stage != .idle { contactGaps += 1 }
+    }
+
     /// Closes any contact in progress at the end of the stream.
     public mutating func finish() -> DetectorEvent {
         switch _stage {
@@ -154,6 +161,7 @@ public struct HoldDetector: Sendable {
         _stage = .pressing
         _contactStartNs = t
         totals = Totals()
+        contactGaps = 0
         peak = f
     }
 
@@ -170,7 +178,7 @@ public struct HoldDetector: Sendable {
             startNs: _contactStartNs, endNs: end,
             meanForce: Int32(truncatingIfNeeded: mean), peakForce: peak,
             targetNs: totals.targetNs, overNs: totals.overNs,
-            endedByStreamEnd: byStreamEnd)
+            endedByStreamEnd: byStreamEnd, gaps: contactGaps)
         _holdCount += 1
         return .holdCompleted
     }

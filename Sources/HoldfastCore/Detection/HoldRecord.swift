@@ -12,11 +12,13 @@ public struct HoldRecord: Sendable, Equatable {
     public var overNs: Int64
     /// The stream ended while the force was still on: the end is the last sample.
     public var endedByStreamEnd: Bool
+    /// Gaps in the sample stream (a sensor that stopped answering) during the hold.
+    public var gaps: Int = 0
 
     public var holdNs: Int64 { endNs - startNs }
 
     public init(startNs: Int64, endNs: Int64, meanForce: Int32, peakForce: Int32,
-                targetNs: Int64, overNs: Int64, endedByStreamEnd: Bool) {
+                targetNs: Int64, overNs: Int64, endedByStreamEnd: Bool, gaps: Int = 0) {
         self.startNs = startNs
         self.endNs = endNs
         self.meanForce = meanForce
@@ -24,6 +26,7 @@ public struct HoldRecord: Sendable, Equatable {
         self.targetNs = targetNs
         self.overNs = overNs
         self.endedByStreamEnd = endedByStreamEnd
+        self.gaps = gaps
     }
 }
 

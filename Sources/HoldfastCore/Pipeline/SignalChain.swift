@@ -93,7 +93,10 @@ public struct SignalChain: Sendable {
         _sampleCount &+= 1
         if _slowPath(!sample.flags.isEmpty) {
             if sample.flags.contains(.saturated) { _saturatedCount &+= 1 }
-            if sample.flags.contains(.afterGap) { _gapCount &+= 1 }
+            if sample.flags.contains(.afterGap) {
+                _gapCount &+= 1
+                _detector.noteGap()
+            }
         }
         var force = calibration.force(raw: sample.raw)
         if useZeroTracking { force = zeroTracker.correct(force, idle: _detector.stage == .idle) }
