@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "HoldfastReplay",
                 "HoldfastSimulator",
+                "HoldfastLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -47,5 +47,17 @@ check "session complete" 0 '"type":"summary"' -- tail -n 1 t.session.jsonl
 check "replay with calibration" 0 'Replayed' -- "$holdfast" replay t.csv --calibration "5=1,50=10" --session u.jsonl
 check "demo" 0 'upper trapezius L' -- "$holdfast" demo --scenario "$root/Simulator/scenarios/demo-session.scenario" --work-dir "$work"
 
+# The sensor path, on the register-level emulators.
+check "replay through an emulated NAU7802" 0 'Sensor: .* at 320.0 Hz, 0 bus errors' -- "$holdfast" replay t.csv --sensor nau7802
+check "replay with faults" 0 '1 recovery' -- "$holdfast" replay t.csv --sensor ads1115 --faults "vanish@30+1"
+check "unknown chip" 64 'sensor hx711: not one of' -- "$holdfast" replay t.csv --sensor hx711
+check "bad fault" 64 'fault "wobble@1" is not of the form' -- "$holdfast" replay t.csv --sensor nau7802 --faults wobble@1
+check "faults without a sensor" 64 'faults needs --sensor' -- "$holdfast" replay t.csv --faults vanish@1+1
+check "calibrate emulated" 0 'wrote cal.json' -- "$holdfast" calibrate --sensor nau7802 --bus emulated --known-mass-kg 2 --output cal.json --yes
+check "check with calibration" 0 'force: mean -?0.0[0-9]* N' -- "$holdfast" check --sensor nau7802 --bus emulated --calibration cal.json
+check "calibration of another sensor" 1 'made for NAU7802 .* not ADS1115' -- "$holdfast" check --sensor ads1115 --bus emulated --calibration cal.json
+check "missing bus" 1 '/dev/i2c-99: open failed: No such file' -- "$holdfast" check --sensor nau7802 --bus /dev/i2c-99
+check "bad drdy" 64 'drdy gpiochip0: expected CHIP:OFFSET' -- "$holdfast" check --sensor nau7802 --drdy gpiochip0
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

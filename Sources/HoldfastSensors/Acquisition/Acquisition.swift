@@ -170,3 +170,18 @@ public final class Acquisition {
         log(message)
     }
 }
+
+extension Acquisition {
+    /// Runs the loop on the calling thread until `count` samples have been
+    /// read (or `deadlineNs` passes), and returns them: for calibration and
+    /// checks, not for sessions (it pops its own ring).
+    public func collect(count: Int, deadlineNs: Int64) -> [Sample] {
+        var samples: [Sample] = []
+        samples.reserveCapacity(count)
+        while samples.count < count && clock.nowNs() < deadlineNs {
+            step()
+            while samples.count < count, let s = ring.pop() { samples.append(s) }
+        }
+        return samples
+    }
+}
