@@ -67,6 +67,27 @@ Report.row("replay throughput", replay.megabytes / replay.replaySeconds, unit: "
 print("    holds found: \(replay.holds)")
 print("")
 
+// MARK: (e) The sensor path in real time
+
+print("(e) Sensor path in real time: emulated chip → driver → acquisition → ring → core (live policy: drops counted)")
+let sensorSeconds = quick ? 0.5 : 2.0
+var sensorRuns: [(String, EmulatedChip, Double?)] = [
+    ("NAU7802 at its 320 SPS", .nau7802, nil), ("ADS1115 at its 860 SPS", .ads1115, nil),
+    ("ADS1015 at its 3300 SPS", .ads1015, nil),
+]
+for khz in quick ? [100.0] : [10.0, 50.0, 100.0, 200.0] {
+    sensorRuns.append(("ADS1015 emulated at \(Int(khz)) kHz", .ads1015, khz * 1000))
+}
+for (label, chip, rate) in sensorRuns {
+    guard let r = SensorBenchmarks.run(chip, rateOverrideHz: rate, seconds: sensorSeconds) else {
+        print("    \(label): could not start")
+        continue
+    }
+    print("    \(Report.pad(label, 30)) achieved \(Report.number(r.achievedHz)) Hz, ring drops \(r.drops), missed \(r.missed), "
+          + "edge→core p50 \(Report.number(r.p50Us)) µs, p99 \(Report.number(r.p99Us)) µs")
+}
+print("")
+
 // MARK: (d) Allocations in the steady state
 
 print("(d) Heap allocations in the steady state")

@@ -18,8 +18,12 @@ final class ADS1x15Emulator: EmulatedDevice {
     private var cache: (index: Int64, code: Int32)?
     private(set) var forceEnded = false
 
-    init(_ variant: ADS1x15.Variant, address: UInt8 = 0x48, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan) {
+    private let rateOverrideHz: Double?
+
+    init(_ variant: ADS1x15.Variant, address: UInt8 = 0x48, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
+         rateOverrideHz: Double? = nil) {
         self.variant = variant
+        self.rateOverrideHz = rateOverrideHz
         self.address = address
         self.frontEnd = frontEnd
         self.force = force
@@ -34,7 +38,7 @@ final class ADS1x15Emulator: EmulatedDevice {
         let code = Int((config >> 9) & 0x7)
         return code < ADS1x15.ranges.count ? ADS1x15.ranges[code].volts : 0.256
     }
-    private var rateHz: Double { variant.rates[Int((config >> 5) & 0x7)] }
+    private var rateHz: Double { rateOverrideHz ?? variant.rates[Int((config >> 5) & 0x7)] }
     private var continuous: Bool { config & 0x0100 == 0 }
     private var conversionReadyMode: Bool { hiThresh & 0x8000 != 0 && loThresh & 0x8000 == 0 && config & 0x3 != 0x3 }
 

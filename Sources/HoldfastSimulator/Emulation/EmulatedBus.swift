@@ -22,18 +22,19 @@ struct DeviceRefusal: Error {}
 /// An I2C bus with emulated chips on it, in emulated time, with injected faults.
 public final class EmulatedBus: I2CBus {
     public let name: String
-    public let clock: VirtualClock
+    /// Emulated time (a ``VirtualClock``), or a real clock to run in real time.
+    public let clock: MonotonicClock
     public let faults: FaultPlan
     private var devices: [UInt8: EmulatedDevice] = [:]
     private var syncedNs: Int64
     /// Transfers attempted, for statistics and tests.
     public private(set) var transfers = 0
 
-    public init(name: String = "emulated i2c", clock: VirtualClock, faults: FaultPlan = FaultPlan()) {
+    public init(name: String = "emulated i2c", clock: MonotonicClock, faults: FaultPlan = FaultPlan()) {
         self.name = name
         self.clock = clock
         self.faults = faults
-        syncedNs = clock.now
+        syncedNs = clock.nowNs()
     }
 
     func attach(_ device: EmulatedDevice) { devices[device.address] = device }
@@ -53,8 +54,8 @@ public final class EmulatedBus: I2CBus {
     private func transfer<T>(_ operation: String, _ address: UInt8, _ register: UInt8,
                              _ body: (EmulatedDevice, Int64) throws(DeviceRefusal) -> T) throws(I2CError) -> T {
         transfers += 1
-        clock.advance(byNs: faults.latencyNs)
-        let t = clock.now
+        if faults.latencyNs > 0 { clock.sleep(untilNs: clock.nowNs() + faults.latencyNs) }
+        let t = clock.nowNs()
         sync(to: t)
         func fail(_ code: Int32) -> I2CError {
             I2CError(operation, bus: name, address: address, register: register, errno: code)
@@ -99,17 +100,18 @@ public final class EmulatedDataReadyLine: DataReadyLine {
 
     public func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
         let clock = bus.clock
-        let deadline = clock.now + timeoutNs
-        bus.sync(to: clock.now)
+        let now = clock.nowNs()
+        let deadline = now + timeoutNs
+        bus.sync(to: now)
         guard let device = bus.device(at: address) else {
             clock.sleep(untilNs: deadline)
             return .timeout
         }
-        if let pending = device.lastReadyEdge(atOrBefore: clock.now), pending > lastDelivered, !suppressed(pending) {
+        if let pending = device.lastReadyEdge(atOrBefore: now), pending > lastDelivered, !suppressed(pending) {
             lastDelivered = pending
             return .edge(timestampNs: pending)
         }
-        var t = clock.now
+        var t = now
         while let candidate = device.nextReadyEdge(after: max(t, lastDelivered)), candidate <= deadline {
             if let vanish = bus.faults.windows.first(where: { $0.kind == .vanish && $0.startNs > t && $0.startNs <= candidate }) {
                 t = vanish.startNs

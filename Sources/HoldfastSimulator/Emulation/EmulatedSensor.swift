@@ -11,7 +11,7 @@ public enum EmulatedChip: String, Sendable, CaseIterable {
 /// An emulated chip on an emulated bus with its data-ready line and the real
 /// driver talking to it: everything the acquisition needs, in emulated time.
 public final class EmulatedSensor {
-    public let clock: VirtualClock
+    public let clock: MonotonicClock
     public let bus: EmulatedBus
     public let line: EmulatedDataReadyLine
     public let driver: ForceSensor
@@ -21,23 +21,28 @@ public final class EmulatedSensor {
     public let offsetCounts: Int32
     private let hasEnded: () -> Bool
 
+    /// - Parameters:
+    ///   - clock: emulated time by default; a real clock runs the chip in real time (benchmarks).
+    ///   - rateOverrideHz: run the chip's conversions at a rate it does not have, to find
+    ///     where the pipeline stops keeping up.
     public init(_ chip: EmulatedChip, force: ForceSource, faults: FaultPlan = FaultPlan(),
-                frontEnd: FrontEnd? = nil, startNs: Int64 = 0) throws(SensorError) {
+                frontEnd: FrontEnd? = nil, startNs: Int64 = 0, clock: MonotonicClock? = nil,
+                rateOverrideHz: Double? = nil) throws(SensorError) {
         let frontEnd = frontEnd ?? chip.frontEnd
-        clock = VirtualClock(startNs: startNs)
-        bus = EmulatedBus(name: "emulated \(chip.rawValue)", clock: clock, faults: faults)
+        self.clock = clock ?? VirtualClock(startNs: startNs)
+        bus = EmulatedBus(name: "emulated \(chip.rawValue)", clock: self.clock, faults: faults)
         let countsPerVolt: Double
         switch chip {
         case .nau7802:
-            let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults)
+            let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
             bus.attach(device)
-            driver = try NAU7802(bus: bus, clock: clock)
+            driver = try NAU7802(bus: bus, clock: self.clock)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
             countsPerVolt = Double(1 << 23) * 128 / (0.5 * 3.3)  // the driver's defaults: gain 128, LDO 3.3 V
             hasEnded = { device.forceEnded }
         case .ads1115, .ads1015:
             let variant: ADS1x15.Variant = chip == .ads1115 ? .ads1115 : .ads1015
-            let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults)
+            let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
             bus.attach(device)
             driver = try ADS1x15(variant, bus: bus)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)

@@ -20,8 +20,12 @@ final class NAU7802Emulator: EmulatedDevice {
 
     static let rates: [UInt8: Double] = [0: 10, 1: 20, 2: 40, 3: 80, 7: 320]
 
-    init(address: UInt8 = NAU7802.defaultAddress, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan) {
+    private let rateOverrideHz: Double?
+
+    init(address: UInt8 = NAU7802.defaultAddress, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
+         rateOverrideHz: Double? = nil) {
         self.address = address
+        self.rateOverrideHz = rateOverrideHz
         self.frontEnd = frontEnd
         self.force = force
         self.faults = faults
@@ -37,7 +41,7 @@ final class NAU7802Emulator: EmulatedDevice {
         lastRead = 0
     }
 
-    private var rateHz: Double { Self.rates[(registers[2] >> 4) & 0x7] ?? 10 }
+    private var rateHz: Double { rateOverrideHz ?? Self.rates[(registers[2] >> 4) & 0x7] ?? 10 }
     private var gain: Double { Double(1 << Int(registers[1] & 0x7)) }
     private var ldoVolts: Double { 4.5 - 0.3 * Double((registers[1] >> 3) & 0x7) }
 
