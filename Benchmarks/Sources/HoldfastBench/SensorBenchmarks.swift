@@ -13,7 +13,8 @@ enum SensorBenchmarks {
         var configuredHz: Double
         var achievedHz: Double
         var samples: Int
-        /// Conversions that completed but were never read (the reader was late; the line kept only the newest edge).
+        /// Conversions that completed between the first and last sample but were never read
+        /// (the reader was late and the line kept only the newest edge).
         var missed: Int
         var drops: Int
         var p50Us: Double
@@ -79,7 +80,9 @@ enum SensorBenchmarks {
             sorted.isEmpty ? .nan : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000
         }
         return Result(configuredHz: rate, achievedHz: stats.achievedRateHz, samples: stats.samples,
-                      missed: max(0, Int(rate * seconds) - stats.samples), drops: ring.droppedCount, p50Us: percentile(0.5), p99Us: percentile(0.99))
+                      missed: stats.achievedRateHz > 0
+                          ? max(0, Int((Double(stats.samples - 1) * rate / stats.achievedRateHz).rounded()) + 1 - stats.samples) : 0,
+                      drops: ring.droppedCount, p50Us: percentile(0.5), p99Us: percentile(0.99))
     }
 }
 
