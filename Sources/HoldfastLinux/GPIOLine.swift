@@ -67,40 +67,60 @@ public enum GPIOChips {
     }
 }
 
-/// The converter's data-ready pin as a GPIO line requested for edge events.
-/// Owns the request and releases it exactly once.
-public final class GPIODataReadyLine: DataReadyLine {
-    public let name: String
-    private let calls: GPIOCalls
-    private var handle: OpaquePointer?
+/// One requested line: owns the libgpiod request and releases it exactly once.
+final class GPIORequest {
+    let name: String
+    let calls: GPIOCalls
+    private(set) var handle: OpaquePointer?
 
-    public init(chip: String, offset: UInt32, edge: Edge, consumer: String = "holdfast",
-                calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+    init(chip: String, offset: UInt32, consumer: String, output: Bool, edge: Edge?, initial: Bool,
+         calls: GPIOCalls, purpose: String) throws(GPIOError) {
         let path = try GPIOChips.path(for: chip, calls: calls)
         name = "\(path) line \(offset)"
         self.calls = calls
-        guard let h = calls.request(path: path, offset: offset, consumer: consumer, output: false, edge: edge, initial: false) else {
-            throw GPIOError("request for \(edge) edge events", line: name, errno: calls.lastError)
+        guard let h = calls.request(path: path, offset: offset, consumer: consumer, output: output, edge: edge, initial: initial) else {
+            throw GPIOError(purpose, line: name, errno: calls.lastError)
         }
         handle = h
     }
 
     deinit { release() }
 
-    public func release() {
+    func release() {
         if let handle { calls.release(handle) }
         handle = nil
     }
 
+    /// The live handle, or EBADF after release.
+    func live(_ operation: String) throws(GPIOError) -> OpaquePointer {
+        guard let handle else { throw GPIOError(operation, line: name, errno: EBADF) }
+        return handle
+    }
+}
+
+/// The converter's data-ready pin as a GPIO line requested for edge events.
+public final class GPIODataReadyLine: DataReadyLine {
+    private let request: GPIORequest
+    public var name: String { request.name }
+
+    public init(chip: String, offset: UInt32, edge: Edge, consumer: String = "holdfast",
+                calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+        request = try GPIORequest(chip: chip, offset: offset, consumer: consumer, output: false, edge: edge,
+                                  initial: false, calls: calls, purpose: "request for \(edge) edge events")
+    }
+
+    /// Releases the line now; later waits fail with EBADF. Idempotent.
+    public func release() { request.release() }
+
     public func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
-        guard let handle else { throw GPIOError("wait for edge", line: name, errno: EBADF) }
+        let handle = try request.live("wait for edge")
         var timestamp: UInt64 = 0
         var rising = false
         while true {
-            let rc = calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
+            let rc = request.calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
             if rc > 0 { return .edge(timestampNs: Int64(timestamp)) }
             if rc == 0 { return .timeout }
-            let code = calls.lastError
+            let code = request.calls.lastError
             if code != EINTR { throw GPIOError("wait for edge", line: name, errno: code) }
         }
     }
@@ -108,27 +128,17 @@ public final class GPIODataReadyLine: DataReadyLine {
 
 /// A GPIO output (a buzzer or LED for the over-pressure alarm).
 public final class GPIOOutput {
-    public let name: String
-    private let calls: GPIOCalls
-    private var handle: OpaquePointer?
+    private let request: GPIORequest
+    public var name: String { request.name }
 
     public init(chip: String, offset: UInt32, initial: Bool = false, consumer: String = "holdfast",
                 calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
-        let path = try GPIOChips.path(for: chip, calls: calls)
-        name = "\(path) line \(offset)"
-        self.calls = calls
-        guard let h = calls.request(path: path, offset: offset, consumer: consumer, output: true, edge: nil, initial: initial) else {
-            throw GPIOError("request as output", line: name, errno: calls.lastError)
-        }
-        handle = h
-    }
-
-    deinit {
-        if let handle { calls.release(handle) }
+        request = try GPIORequest(chip: chip, offset: offset, consumer: consumer, output: true, edge: nil,
+                                  initial: initial, calls: calls, purpose: "request as output")
     }
 
     public func set(_ value: Bool) throws(GPIOError) {
-        guard let handle else { throw GPIOError("set value", line: name, errno: EBADF) }
-        if calls.setValue(handle, value) < 0 { throw GPIOError("set value", line: name, errno: calls.lastError) }
+        let handle = try request.live("set value")
+        if request.calls.setValue(handle, value) < 0 { throw GPIOError("set value", line: name, errno: request.calls.lastError) }
     }
 }

@@ -74,9 +74,10 @@ public final class ADS1x15: ForceSensor {
     }
 
     public func start() throws(SensorError) {
-        do { _ = try bus.readBigEndianWord(address, register: Register.config) }
-        catch { throw error.isRecoverable ? .noChip(identity, error) : .bus(error) }
-        do {
+        _ = try SensorError.probing(identity) { () throws(I2CError) in
+            try bus.readBigEndianWord(address, register: Register.config)
+        }
+        try SensorError.starting {
             try bus.writeBigEndianWord(address, register: Register.loThresh, value: 0x0000)
             try bus.writeBigEndianWord(address, register: Register.hiThresh, value: 0x8000)
             try bus.writeBigEndianWord(address, register: Register.config, value: config)
@@ -88,12 +89,6 @@ public final class ADS1x15: ForceSensor {
                 throw SensorError.wrongChip(identity, "registers did not read back as written "
                     + "(config 0x\(hex16(readBack)), Lo_thresh 0x\(hex16(lo)), Hi_thresh 0x\(hex16(hi)))")
             }
-        } catch let error as I2CError {
-            throw .bus(error)
-        } catch let error as SensorError {
-            throw error
-        } catch {
-            throw .unsupportedSetting("\(error)")
         }
     }
 

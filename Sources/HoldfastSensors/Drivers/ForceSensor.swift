@@ -61,6 +61,26 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension SensorError {
+    /// Runs a chip's first transfer: no acknowledgement means no chip.
+    static func probing<T>(_ identity: SensorIdentity, _ body: () throws(I2CError) -> T) throws(SensorError) -> T {
+        do { return try body() } catch { throw error.isRecoverable ? .noChip(identity, error) : .bus(error) }
+    }
+
+    /// Runs a start-up sequence: bus failures become `.bus`, sensor errors pass through.
+    static func starting(_ body: () throws -> Void) throws(SensorError) {
+        do {
+            try body()
+        } catch let error as I2CError {
+            throw .bus(error)
+        } catch let error as SensorError {
+            throw error
+        } catch {
+            throw .unsupportedSetting("\(error)")
+        }
+    }
+}
+
 /// A force front end: an ADC on I2C with a data-ready output.
 public protocol ForceSensor: AnyObject {
     var identity: SensorIdentity { get }

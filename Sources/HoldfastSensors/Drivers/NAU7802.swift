@@ -79,13 +79,13 @@ public final class NAU7802: ForceSensor {
 
     public func start() throws(SensorError) {
         // Probe: the revision register's low nibble reads 0xF.
-        let revision: UInt8
-        do { revision = try bus.readByte(address, register: Register.revision) }
-        catch { throw error.isRecoverable ? .noChip(identity, error) : .bus(error) }
+        let revision = try SensorError.probing(identity) { () throws(I2CError) in
+            try bus.readByte(address, register: Register.revision)
+        }
         guard revision & 0x0F == 0x0F else {
             throw .wrongChip(identity, "revision register 0x1F reads 0x\(hex(revision)), expected 0x?F")
         }
-        do {
+        try SensorError.starting {
             // Power-up sequence (datasheet 9.1): reset, power the digital side, wait for PUR.
             try bus.writeByte(address, register: Register.puCtrl, value: PowerUp.registerReset)
             try bus.writeByte(address, register: Register.puCtrl, value: PowerUp.digital)
@@ -111,12 +111,6 @@ public final class NAU7802: ForceSensor {
             if try bus.readByte(address, register: Register.ctrl2) & Control2.calibrationError != 0 {
                 throw SensorError.calibrationFailed(identity, "CAL_ERR set after internal offset calibration")
             }
-        } catch let error as I2CError {
-            throw .bus(error)
-        } catch let error as SensorError {
-            throw error
-        } catch {
-            throw .unsupportedSetting("\(error)")
         }
     }
 
