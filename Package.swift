@@ -35,12 +35,19 @@ let package = Package(
             name: "HoldfastReplay",
             dependencies: ["HoldfastCore", "HoldfastSession", "HoldfastSimulator", "HoldfastSensors"]
         ),
+        // The service: acquisition, core thread, control socket, session files, systemd.
+        .target(
+            name: "HoldfastDaemon",
+            dependencies: ["HoldfastCore", "HoldfastSensors", "HoldfastLinux", "HoldfastSession", "HoldfastSimulator",
+                           "HoldfastPOSIX", "CLinux"]
+        ),
         .executableTarget(
             name: "holdfast",
             dependencies: [
                 "HoldfastReplay",
                 "HoldfastSimulator",
                 "HoldfastLinux",
+                "HoldfastDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,11 +1,18 @@
 // Linux-only libc calls that need _GNU_SOURCE, which Swift's Glibc module
-// does not define: CPU affinity for the acquisition thread.
+// does not define: CPU affinity for the acquisition thread, signalfd and
+// eventfd for the daemon's event loop.
 #ifndef HOLDFAST_CLINUX_SHIM_H
 #define HOLDFAST_CLINUX_SHIM_H
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 /// Pins the calling thread to `cpu`. Returns 0, or -1 with errno set.
 static inline int holdfast_pin_to_cpu(int cpu) {
@@ -14,4 +21,27 @@ static inline int holdfast_pin_to_cpu(int cpu) {
     CPU_SET(cpu, &set);
     return sched_setaffinity(0, sizeof set, &set);
 }
+
+/// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads
+/// it starts afterwards) and returns a signalfd that reports them, so the
+/// daemon's event loop handles signals as ordinary readable events.
+static inline int holdfast_signalfd_for_termination(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/// Reads one signal from a signalfd: its number, or -1 (errno set).
+static inline int holdfast_read_signal(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof info);
+    return n == (ssize_t)sizeof info ? (int)info.ssi_signo : -1;
+}
+
+/// An eventfd for waking the event loop from another thread.
+static inline int holdfast_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 #endif

@@ -8,7 +8,9 @@ public struct SessionSource: Sendable, Equatable {
     public var kind: String          // "replay"
     public var trace: String?        // file name of the trace
     public var scenario: String?     // from the trace's "# scenario:" header
-    public var sensor: String?       // the emulated chip, for "emulated-sensor"
+    public var sensor: String?       // the emulated chip, for "emulated-sensor"; the sensor identity live
+    public var started: String?      // wall-clock start (ISO 8601, UTC), live sessions
+    public var client: String?       // the client's pseudonym, live sessions
     public init(kind: String, trace: String? = nil, scenario: String? = nil) {
         self.kind = kind
         self.trace = trace
@@ -112,13 +114,13 @@ public struct SessionSummary: Sendable, Equatable {
 /// The units of the session file, in one place: seconds with 3 decimals,
 /// newtons with 3, levels with 2.
 extension JSONLine {
-    mutating func field(_ name: String, nanoseconds ns: Int64) {
+    public mutating func field(_ name: String, nanoseconds ns: Int64) {
         field(name, scaled: DecimalText.roundedDivision(ns, 1_000_000), decimals: 3)
     }
-    mutating func field(_ name: String, q16 force: Int32) {
+    public mutating func field(_ name: String, q16 force: Int32) {
         field(name, scaled: DecimalText.roundedDivision(Int64(force) * 1000, 65536), decimals: 3)
     }
-    mutating func field(_ name: String, level: Double) {
+    public mutating func field(_ name: String, level: Double) {
         field(name, scaled: Int64((level * 100).rounded()), decimals: 2)
     }
 }
@@ -131,6 +133,8 @@ public enum SessionEncoding {
         if let trace = source.trace { src.field("trace", trace) }
         if let scenario = source.scenario { src.field("scenario", scenario) }
         if let sensor = source.sensor { src.field("sensor", sensor) }
+        if let started = source.started { src.field("started", started) }
+        if let client = source.client { src.field("client", client) }
         let points = config.scale.points.map { p -> [UInt8] in
             var o = JSONLine()
             o.field("force_n", p.forceN)

@@ -42,7 +42,7 @@ public struct HoldDetector: Sendable {
     @usableFromInline let endForce: Int32
     @usableFromInline let maxDipNs: Int64
     @usableFromInline let minHoldNs: Int64
-    @usableFromInline let zones: ZoneThresholds
+    @usableFromInline var zones: ZoneThresholds
 
     // State.
     @usableFromInline var _stage: HoldStage = .idle
@@ -140,6 +140,9 @@ public struct HoldDetector: Sendable {
             return event
         }
     }
+
+    /// New zone boundaries (the client's scale was recalibrated); they apply from the next sample.
+    public mutating func setZones(_ zones: ZoneThresholds) { self.zones = zones }
 
     /// Records that samples are missing before the current one (during a contact it is reported with the hold).
     @inlinable

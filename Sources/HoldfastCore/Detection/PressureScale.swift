@@ -59,6 +59,16 @@ public struct PressureScale: Sendable, Equatable {
         try self.init(points: parsed)
     }
 
+    /// This scale with the client's rating "`forceN` feels like `level`" added:
+    /// a point at the same level is replaced; the result must still rise in
+    /// both force and level, or the rating contradicts the others.
+    public func adding(forceN: Double, level: Double) throws(ScaleError) -> PressureScale {
+        var updated = points.filter { $0.level != level }
+        updated.append(Point(forceN: forceN, level: level))
+        updated.sort { $0.level < $1.level }
+        return try PressureScale(points: updated)
+    }
+
     /// The level felt at `forceN`, clamped to the end levels.
     public func level(atForce forceN: Double) -> Double {
         guard let first = points.first, let last = points.last else { return 0 }

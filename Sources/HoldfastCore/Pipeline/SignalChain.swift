@@ -44,8 +44,8 @@ public enum SignalChainError: Error, Equatable, CustomStringConvertible {
 /// hold detector. A value type with no references, so processing a sample
 /// allocates nothing, takes no lock and depends on nothing but its input.
 public struct SignalChain: Sendable {
-    public let config: SignalConfig
-    @usableFromInline let calibration: ForceCalibration
+    public private(set) var config: SignalConfig
+    @usableFromInline var calibration: ForceCalibration
     @usableFromInline var spikes = SpikeRejector()
     @usableFromInline var filter: LowPassBiquad
     @usableFromInline let useSpikeRejection: Bool
@@ -116,6 +116,19 @@ public struct SignalChain: Sendable {
         for sample in batch where process(sample) == .holdCompleted {
             try onHold(_detector.lastHold)
         }
+    }
+
+    /// A new zero and scale for the raw counts (after a tare); the tracked zero restarts.
+    public mutating func recalibrate(_ calibration: ForceCalibration) {
+        self.calibration = calibration
+        config.calibration = calibration
+        zeroTracker = ZeroTracker(sampleRateHz: config.sampleRateHz)
+    }
+
+    /// A new pressure scale (the client re-rated a pressure); zone times use it from now on.
+    public mutating func setScale(_ scale: PressureScale) {
+        config.scale = scale
+        _detector.setZones(scale.zoneThresholds)
     }
 
     /// The zero the tracker has settled on (Q16.16 N); 0 without tracking.

@@ -13,7 +13,11 @@ import HoldfastPOSIX
 ///   chip, which may have lost power. The next sample carries
 ///   ``SampleFlags/afterGap``, and the gap is recorded.
 /// - Errors that mean a bug (EBADF, EFAULT) trap: retrying cannot help.
-public final class Acquisition {
+///
+/// `@unchecked Sendable`: it is handed to the acquisition thread and driven
+/// only there; other threads read `statistics` (atomics) and the ring's
+/// consumer side.
+public final class Acquisition: @unchecked Sendable {
     /// What to do when the ring is full.
     public enum FullRing: Sendable {
         /// Live: count a drop and carry on; the core must never slow the bus.
@@ -28,7 +32,7 @@ public final class Acquisition {
     public let ring: SPSCRing<Sample>
     public let statistics = AcquisitionStatistics()
     private let fullRing: FullRing
-    private let log: (String) -> Void
+    private let log: @Sendable (String) -> Void
 
     private let periodNs: Int64
     private var started = false
@@ -39,7 +43,7 @@ public final class Acquisition {
     private var gapPending = false
 
     public init(sensor: ForceSensor, line: DataReadyLine?, clock: MonotonicClock, ring: SPSCRing<Sample>,
-                fullRing: FullRing = .drop, log: @escaping (String) -> Void = { _ in }) {
+                fullRing: FullRing = .drop, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.sensor = sensor
         self.line = line
         self.clock = clock
@@ -58,6 +62,7 @@ public final class Acquisition {
     /// A reading taken when `shouldStop` has turned true (the source ended
     /// during the wait) is not pushed.
     public func step(_ shouldStop: () -> Bool = { false }) {
+        statistics.heartbeat.wrappingAdd(1, ordering: .relaxed)
         if !started {
             do {
                 try sensor.start()

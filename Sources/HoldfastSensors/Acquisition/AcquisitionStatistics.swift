@@ -13,6 +13,8 @@ public final class AcquisitionStatistics: Sendable {
     let firstNs = Atomic<Int64>(0)
     let lastNs = Atomic<Int64>(0)
     let lastError = Mutex<String?>(nil)  // set on errors only, never per sample
+    /// Incremented on every loop, whatever happened: the watchdog's proof of life.
+    public let heartbeat = Atomic<Int>(0)
 
     public init() {}
 

@@ -1,0 +1,85 @@
+import Foundation
+import HoldfastSimulator
+
+/// A command from a control-socket client, validated. See docs/protocol.md.
+enum ControlCommand: Equatable {
+    case point(String)
+    case tare
+    /// "The client says this pressure is a 7."
+    case rate(level: Double)
+    case startSession(client: String?)
+    case endSession
+    case mark(note: String?)
+    case status
+
+    struct Parsed {
+        var command: ControlCommand
+        var id: String?
+    }
+
+    /// Parses one line; the error names the problem.
+    static func parse(_ line: String) -> Result<Parsed, ControlError> {
+        guard let data = line.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return .failure(ControlError(id: nil, message: "not a JSON object"))
+        }
+        var id: String?
+        if let raw = object["id"] {
+            guard let text = raw as? String ?? (raw as? NSNumber).map({ "\($0)" }), text.count <= 64 else {
+                return .failure(ControlError(id: nil, message: "id must be a string or number of at most 64 characters"))
+            }
+            id = text
+        }
+        func fail(_ message: String) -> Result<Parsed, ControlError> { .failure(ControlError(id: id, message: message)) }
+        guard let cmd = object["cmd"] as? String else { return fail("missing \"cmd\"") }
+        switch cmd {
+        case "point":
+            guard let label = object["label"] as? String else { return fail("point needs \"label\"") }
+            switch PointLabel.validate(label) {
+            case .success(let l) where !l.isEmpty: return .success(Parsed(command: .point(l), id: id))
+            case .success: return fail("point label is empty")
+            case .failure(let e): return fail("point label \(e)")
+            }
+        case "tare":
+            return .success(Parsed(command: .tare, id: id))
+        case "rate":
+            guard let level = (object["level"] as? NSNumber)?.doubleValue, level.isFinite, (0...10).contains(level) else {
+                return fail("rate needs \"level\" between 0 and 10")
+            }
+            return .success(Parsed(command: .rate(level: level), id: id))
+        case "session":
+            switch object["action"] as? String {
+            case "start":
+                var client: String?
+                if let raw = object["client"] {
+                    guard let text = raw as? String else { return fail("client must be a string") }
+                    do { client = try SessionName.sanitisedClient(text) } catch { return fail(error.reason) }
+                }
+                return .success(Parsed(command: .startSession(client: client), id: id))
+            case "end":
+                return .success(Parsed(command: .endSession, id: id))
+            default:
+                return fail("session needs \"action\": \"start\" or \"end\"")
+            }
+        case "mark":
+            var note: String?
+            if let raw = object["note"] {
+                guard let text = raw as? String, text.utf8.count <= 200,
+                      !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                    return fail("note must be text of at most 200 bytes without control characters")
+                }
+                note = text
+            }
+            return .success(Parsed(command: .mark(note: note), id: id))
+        case "status":
+            return .success(Parsed(command: .status, id: id))
+        default:
+            return fail("unknown cmd \"\(cmd.prefix(32))\"")
+        }
+    }
+}
+
+struct ControlError: Error, Equatable {
+    var id: String?
+    var message: String
+}

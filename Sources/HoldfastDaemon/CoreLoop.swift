@@ -1,0 +1,133 @@
+import HoldfastCore
+import HoldfastPOSIX
+import Synchronization
+
+/// The core thread of the daemon: pops samples from the ring and runs the
+/// signal chain; publishes live state; reports holds, touches, gaps and the
+/// over-pressure alarm (the filtered force crossing the alarm level, ended
+/// below level 8.5) to the event loop; applies tare and rescale commands
+/// between batches.
+final class CoreLoop: @unchecked Sendable {
+    // Touched only by the core thread after start (the class is handed to it once).
+    private var chain: SignalChain
+    private var alarmOn = false
+    private var alarmForce: Int32
+    private var alarmClearForce: Int32
+    private var tareSum: Int64 = 0
+    private var tareCount = 0
+    private var tareTarget = 0
+
+    private let ring: SPSCRing<Sample>
+    let live = LiveState()
+    let events: WakingQueue<CoreEvent>
+    let commands: WakingQueue<CoreCommand>
+    private let stopRequested = Atomic<Bool>(false)
+    private let alarmLevel: Double
+
+    init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
+        self.ring = ring
+        self.chain = chain
+        self.events = events
+        self.alarmLevel = alarmLevel
+        commands = WakingQueue(eventFD: -1)
+        (alarmForce, alarmClearForce) = Self.alarmForces(chain.config.scale, level: alarmLevel)
+    }
+
+    static func alarmForces(_ scale: PressureScale, level: Double) -> (Int32, Int32) {
+        let on = scale.force(atLevel: level).flatMap(Q16.fromNewtons) ?? .max
+        let off = scale.force(atLevel: min(level, PressureScale.overLevel)).flatMap(Q16.fromNewtons) ?? on
+        return (on, min(on, off))
+    }
+
+    /// Asks the loop to drain the ring, close the contact in progress and stop.
+    func stop() { stopRequested.store(true, ordering: .releasing) }
+
+    func run() {
+        while true {
+            let stopping = stopRequested.load(ordering: .acquiring)
+            live.heartbeat.wrappingAdd(1, ordering: .relaxed)
+            if commands.hasItems { apply(commands.drain()) }
+            let n = ring.popBatch(maxCount: 256) { batch in
+                for sample in batch { process(sample) }
+            }
+            if n == 0 {
+                if stopping { break }
+                // Nothing to do for now: at 1 kHz a sample comes every millisecond.
+                var pause = timespec(tv_sec: 0, tv_nsec: 500_000)
+                nanosleep(&pause, nil)
+            }
+        }
+        report(chain.finish(), atNs: chain.lastTimeNs)
+        events.push(.finished)
+    }
+
+    @inline(__always)
+    private func process(_ sample: Sample) {
+        let event = chain.process(sample)
+        let force = chain.lastForce
+        live.forceQ16.store(Int(force), ordering: .relaxed)
+        live.timeNs.store(sample.timestampNs, ordering: .relaxed)
+        live.stage.store(chain.detector.stage.rawValue, ordering: .relaxed)
+        live.contactStartNs.store(chain.detector.contactStartNs, ordering: .relaxed)
+        live.samples.wrappingAdd(1, ordering: .relaxed)
+        if _slowPath(sample.flags.contains(.afterGap)) { events.push(.gap(atNs: sample.timestampNs)) }
+        if _slowPath(event != .none) { report(event, atNs: chain.lastTimeNs) }
+        if _slowPath(!alarmOn && force >= alarmForce) {
+            alarmOn = true
+            live.alarm.store(true, ordering: .relaxed)
+            events.push(.alarm(on: true, atNs: sample.timestampNs, forceQ16: force))
+        } else if _slowPath(alarmOn && force < alarmClearForce) {
+            alarmOn = false
+            live.alarm.store(false, ordering: .relaxed)
+            events.push(.alarm(on: false, atNs: sample.timestampNs, forceQ16: force))
+        }
+        if _slowPath(tareTarget > 0) { collectTare(sample) }
+    }
+
+    private func report(_ event: DetectorEvent, atNs t: Int64) {
+        switch event {
+        case .holdCompleted: events.push(.hold(chain.detector.lastHold))
+        case .touchCompleted: events.push(.touch(atNs: t))
+        case .none, .contactStarted: break
+        }
+    }
+
+    private func apply(_ list: [CoreCommand]) {
+        for command in list {
+            switch command {
+            case .tare:
+                guard chain.detector.stage == .idle else {
+                    events.push(.tareRefused("the sensor is being pressed; release it and tare again"))
+                    continue
+                }
+                tareSum = 0
+                tareCount = 0
+                tareTarget = max(16, Int(chain.config.sampleRateHz / 2))  // half a second
+            case .setScale(let scale):
+                chain.setScale(scale)
+                (alarmForce, alarmClearForce) = Self.alarmForces(scale, level: alarmLevel)
+            case .closeContact:
+                report(chain.finish(), atNs: chain.lastTimeNs)
+            }
+        }
+    }
+
+    private func collectTare(_ sample: Sample) {
+        guard chain.detector.stage == .idle, !sample.flags.contains(.saturated) else {
+            tareTarget = 0
+            events.push(.tareRefused("the load changed during the tare; keep the sensor free and tare again"))
+            return
+        }
+        tareSum += Int64(sample.raw)
+        tareCount += 1
+        guard tareCount >= tareTarget else { return }
+        tareTarget = 0
+        let offset = Int32(truncatingIfNeeded: (tareSum + Int64(tareCount / 2)) / Int64(tareCount))
+        do {
+            chain.recalibrate(try ForceCalibration(offset: offset, newtonsPerCount: chain.config.calibration.newtonsPerCount))
+            events.push(.tared(offsetCounts: offset, atNs: sample.timestampNs))
+        } catch {
+            events.push(.tareRefused("\(error)"))
+        }
+    }
+}

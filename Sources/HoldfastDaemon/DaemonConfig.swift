@@ -1,0 +1,144 @@
+import HoldfastCore
+import HoldfastSimulator
+
+/// Everything `holdfast daemon` needs, from /etc/holdfast/holdfast.conf
+/// (`key = value` lines, `#` comments) with every key also a command-line flag.
+/// See docs/daemon.md for the keys.
+public struct DaemonConfig: Sendable {
+    public var sensor: EmulatedChip = .nau7802
+    /// "/dev/i2c-1", or "emulated" to play `emulateTrace` into an emulated chip in real time.
+    public var bus = "/dev/i2c-1"
+    public var address: UInt8?
+    /// CHIP:OFFSET of the data-ready line; nil polls.
+    public var drdy: String?
+    /// Sensor calibration file (from `holdfast calibrate`); required for a real bus.
+    public var calibration: String?
+    public var stateDirectory = "/var/lib/holdfast/sessions"
+    public var socketPath = "/run/holdfast/holdfast.sock"
+    public var scale = PressureScale.standard
+    public var thresholds = HoldThresholds.standard
+    public var cutoffHz = SignalConfig.defaultCutoffHz
+    /// The over-pressure alarm fires when the level reaches this.
+    public var alarmLevel = 9.0
+    /// CHIP:OFFSET of a buzzer or LED driven while the alarm is on.
+    public var alarmGPIO: String?
+    public var realtimePriority: Int32? = 50
+    public var cpu: Int?
+    /// Live frames per second on the socket.
+    public var frameHz = 25.0
+    /// For `bus = emulated`: the trace played as the force, and how much faster than real time.
+    public var emulateTrace: String?
+    public var emulateSpeed = 1.0
+    /// Pseudonym of the client for the first session.
+    public var client: String?
+
+    public init() {}
+
+    /// Parses the configuration file format; errors name the line and key.
+    public mutating func apply(fileText text: String, source: String) throws(ConfigError) {
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard !line.trimmingCharacters.isEmpty else { continue }
+            guard let eq = line.firstIndex(of: "=") else {
+                throw ConfigError(source: source, line: index + 1, key: line.trimmingCharacters, reason: "expected KEY = VALUE")
+            }
+            let key = String(line[..<eq]).trimmingCharacters
+            let value = String(line[line.index(after: eq)...]).trimmingCharacters
+            do { try set(key, value) } catch {
+                throw ConfigError(source: source, line: index + 1, key: key, reason: error.reason)
+            }
+        }
+    }
+
+    /// Sets one key (also used for command-line flags).
+    public mutating func set(_ key: String, _ value: String) throws(ConfigValueError) {
+        func number(_ range: ClosedRange<Double>) throws(ConfigValueError) -> Double {
+            guard let v = Double(value), v.isFinite, range.contains(v) else {
+                throw ConfigValueError(reason: "\"\(value)\" is not a number in \(range.lowerBound) ... \(range.upperBound)")
+            }
+            return v
+        }
+        switch key {
+        case "sensor":
+            guard let chip = EmulatedChip(rawValue: value) else { throw ConfigValueError(reason: "\"\(value)\" is not nau7802, ads1115 or ads1015") }
+            sensor = chip
+        case "bus": bus = value
+        case "address":
+            let digits = value.hasPrefix("0x") ? String(value.dropFirst(2)) : value
+            guard let a = UInt8(digits, radix: 16), a < 0x78 else { throw ConfigValueError(reason: "\"\(value)\" is not a 7-bit address in hex") }
+            address = a
+        case "drdy": drdy = value.isEmpty ? nil : try Self.line(value)
+        case "calibration": calibration = value.isEmpty ? nil : value
+        case "state_dir": stateDirectory = try Self.path(value)
+        case "socket": socketPath = try Self.path(value)
+        case "scale":
+            do { scale = try PressureScale(parsing: value) } catch { throw ConfigValueError(reason: error.description) }
+        case "start_n": thresholds.startN = try number(0.1...8000)
+        case "end_n": thresholds.endN = try number(0...8000)
+        case "max_dip_s": thresholds.maxDipS = try number(0...60)
+        case "min_hold_s": thresholds.minHoldS = try number(0...3600)
+        case "cutoff_hz": cutoffHz = try number(0.1...1000)
+        case "alarm_level": alarmLevel = try number(1...10)
+        case "alarm_gpio": alarmGPIO = value.isEmpty ? nil : try Self.line(value)
+        case "realtime_priority":
+            realtimePriority = value == "off" ? nil : Int32(try number(1...99))
+        case "cpu": cpu = value == "any" ? nil : Int(try number(0...1023))
+        case "frame_hz": frameHz = try number(1...100)
+        case "emulate_trace": emulateTrace = value.isEmpty ? nil : value
+        case "emulate_speed": emulateSpeed = try number(0.1...1000)
+        case "client": client = value.isEmpty ? nil : value
+        default: throw ConfigValueError(reason: "unknown key")
+        }
+    }
+
+    /// Checks the keys together; names the first problem.
+    public func validated() throws(ConfigValueError) -> DaemonConfig {
+        do { _ = try thresholds.validated() } catch { throw ConfigValueError(reason: "thresholds: \(error)") }
+        if bus == "emulated" {
+            guard emulateTrace != nil else { throw ConfigValueError(reason: "bus = emulated needs emulate_trace") }
+        } else if calibration == nil {
+            throw ConfigValueError(reason: "a real sensor needs calibration (run holdfast calibrate)")
+        }
+        if let client { _ = try SessionName.sanitisedClient(client) }
+        return self
+    }
+
+    static func line(_ value: String) throws(ConfigValueError) -> String {
+        guard let colon = value.lastIndex(of: ":"), colon != value.startIndex, UInt32(value[value.index(after: colon)...]) != nil else {
+            throw ConfigValueError(reason: "\"\(value)\" is not CHIP:OFFSET")
+        }
+        return value
+    }
+
+    static func path(_ value: String) throws(ConfigValueError) -> String {
+        guard value.hasPrefix("/") || value.hasPrefix("."), !value.contains("\0") else {
+            throw ConfigValueError(reason: "\"\(value)\" is not a path")
+        }
+        return value
+    }
+}
+
+/// A value that is not acceptable for its key.
+public struct ConfigValueError: Error, Equatable {
+    public let reason: String
+}
+
+/// A configuration problem with its place.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    public let source: String
+    public let line: Int?
+    public let key: String
+    public let reason: String
+    public var description: String {
+        "\(source)\(line.map { ":\($0)" } ?? ""): \(key): \(reason)"
+    }
+}
+
+extension String {
+    var trimmingCharacters: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,60 @@
+import HoldfastCore
+import HoldfastLinux
+import HoldfastPOSIX
+import HoldfastSensors
+import HoldfastSimulator
+
+/// The daemon's sensor: a real chip on /dev/i2c-N with its calibration file,
+/// or (bus = emulated) a trace played into an emulated chip in real time.
+struct SensorSource {
+    var driver: ForceSensor
+    var line: DataReadyLine?
+    var clock: MonotonicClock
+    var calibration: ForceCalibration
+    var description: String
+    /// Keeps the emulated chip alive.
+    var emulated: EmulatedSensor?
+
+    static func open(_ config: DaemonConfig, onPoint: @escaping (String, Int64) -> Void) throws(DaemonError) -> SensorSource {
+        do {
+            if config.bus == "emulated" {
+                guard let tracePath = config.emulateTrace else { throw DaemonError("bus = emulated needs emulate_trace") }
+                let clock = ScaledClock(speed: config.emulateSpeed)
+                let start = clock.nowNs()
+                // The trace's first time, so that its labels can be moved onto our clock as they are read.
+                var first = [Sample(timestampNs: 0, raw: 0)]
+                let count = try first.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in
+                    try TraceReader(path: tracePath).read(into: b) { _, _ in }
+                }
+                guard count == 1 else { throw DaemonError("\(tracePath): the trace has no samples") }
+                let offset = start - first[0].timestampNs
+                let trace = TraceForceSource(reader: try TraceReader(path: tracePath)) { t, label in onPoint(label, t + offset) }
+                let emulated = try EmulatedSensor(config.sensor, force: ShiftedForceSource(trace, offsetNs: offset),
+                                                  startNs: start, clock: clock)
+                let calibration = try ForceCalibration(offset: emulated.offsetCounts, newtonsPerCount: emulated.newtonsPerCount)
+                return SensorSource(driver: emulated.driver, line: emulated.line, clock: clock, calibration: calibration,
+                                    description: "emulated \(config.sensor.rawValue) playing \(tracePath) at \(config.emulateSpeed)×",
+                                    emulated: emulated)
+            }
+            let bus = try LinuxI2CBus(path: config.bus)
+            let clock = SystemMonotonicClock()
+            let driver: ForceSensor = switch config.sensor {
+            case .nau7802: try NAU7802(bus: bus, clock: clock, address: config.address ?? NAU7802.defaultAddress)
+            case .ads1115: try ADS1x15(.ads1115, bus: bus, address: config.address ?? 0x48)
+            case .ads1015: try ADS1x15(.ads1015, bus: bus, address: config.address ?? 0x48)
+            }
+            var line: DataReadyLine?
+            if let drdy = config.drdy, let colon = drdy.lastIndex(of: ":"), let offset = UInt32(drdy[drdy.index(after: colon)...]) {
+                line = try GPIODataReadyLine(chip: String(drdy[..<colon]), offset: offset, edge: driver.dataReadyEdge)
+            }
+            guard let path = config.calibration else { throw DaemonError("a real sensor needs calibration") }
+            let calibration = try SensorCalibration.read(from: path, for: driver.identity).forceCalibration()
+            return SensorSource(driver: driver, line: line, clock: clock, calibration: calibration,
+                                description: driver.identity.description, emulated: nil)
+        } catch let error as DaemonError {
+            throw error
+        } catch {
+            throw DaemonError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import HoldfastDaemon
+
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the Holdfast service: acquire, detect holds, serve the live socket, write session files.",
+        discussion: """
+            Reads the configuration file (default /etc/holdfast/holdfast.conf, when present), then the flags, \
+            which override it. Keys and the socket protocol: docs/daemon.md, docs/protocol.md.
+            """)
+
+    @Option(help: "Configuration file (KEY = VALUE lines).")
+    var config: String?
+
+    @Option var sensor: String?
+    @Option var bus: String?
+    @Option var address: String?
+    @Option var drdy: String?
+    @Option var calibration: String?
+    @Option(name: .customLong("state-dir")) var stateDir: String?
+    @Option var socket: String?
+    @Option var scale: String?
+    @Option(name: .customLong("start-n")) var startN: String?
+    @Option(name: .customLong("end-n")) var endN: String?
+    @Option(name: .customLong("max-dip-s")) var maxDipS: String?
+    @Option(name: .customLong("min-hold-s")) var minHoldS: String?
+    @Option(name: .customLong("cutoff-hz")) var cutoffHz: String?
+    @Option(name: .customLong("alarm-level")) var alarmLevel: String?
+    @Option(name: .customLong("alarm-gpio")) var alarmGPIO: String?
+    @Option(name: .customLong("realtime-priority")) var realtimePriority: String?
+    @Option var cpu: String?
+    @Option(name: .customLong("frame-hz")) var frameHz: String?
+    @Option(name: .customLong("emulate-trace")) var emulateTrace: String?
+    @Option(name: .customLong("emulate-speed")) var emulateSpeed: String?
+    @Option var client: String?
+
+    func resolved() throws -> DaemonConfig {
+        var result = DaemonConfig()
+        let path = config ?? (FileManager.default.fileExists(atPath: "/etc/holdfast/holdfast.conf") ? "/etc/holdfast/holdfast.conf" : nil)
+        if let path {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CommandFailure("\(path): cannot read the configuration file")
+            }
+            do { try result.apply(fileText: text, source: path) } catch { throw CommandFailure(error.description) }
+        }
+        let flags: [(String, String?)] = [
+            ("sensor", sensor), ("bus", bus), ("address", address), ("drdy", drdy), ("calibration", calibration),
+            ("state_dir", stateDir), ("socket", socket), ("scale", scale), ("start_n", startN), ("end_n", endN),
+            ("max_dip_s", maxDipS), ("min_hold_s", minHoldS), ("cutoff_hz", cutoffHz), ("alarm_level", alarmLevel),
+            ("alarm_gpio", alarmGPIO), ("realtime_priority", realtimePriority), ("cpu", cpu), ("frame_hz", frameHz),
+            ("emulate_trace", emulateTrace), ("emulate_speed", emulateSpeed), ("client", client),
+        ]
+        for (key, value) in flags {
+            guard let value else { continue }
+            do { try result.set(key, value) } catch {
+                throw CommandFailure("--\(key.replacingOccurrences(of: "_", with: "-")) \(value): \(error.reason)")
+            }
+        }
+        do { return try result.validated() } catch { throw CommandFailure("configuration: \(error.reason)") }
+    }
+
+    func run() throws {
+        let config = try resolved()
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(config: config, environment: ProcessInfo.processInfo.environment) { message in
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let status = daemon.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
