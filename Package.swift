@@ -60,5 +60,6 @@ let package = Package(
         .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay", "HoldfastSimulator"]),
         .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux"]),
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastSimulator"]),
+        .testTarget(name: "HoldfastDaemonTests", dependencies: ["HoldfastDaemon", "HoldfastReplay"]),
     ]
 )

@@ -105,7 +105,8 @@ public final class Daemon {
                 fds.append(pollfd(fd: c.fd, events: Int16(POLLIN) | (c.output.isEmpty ? 0 : Int16(POLLOUT)), revents: 0))
             }
             let now = sensor.clock.nowNs()
-            let timeoutMs = Int32(max(0, min(1000, (nextFrame - now) / 1_000_000)))
+            // Rounded up: a timeout of 0 for the last fraction of a millisecond would spin.
+            let timeoutMs = Int32(max(0, min(1000, (nextFrame - now + 999_999) / 1_000_000)))
             _ = poll(&fds, nfds_t(fds.count), timeoutMs)
             if fds[0].revents != 0 {
                 let signal = holdfast_read_signal(signalFD)

@@ -9,6 +9,8 @@ public struct DaemonConfig: Sendable {
     /// "/dev/i2c-1", or "emulated" to play `emulateTrace` into an emulated chip in real time.
     public var bus = "/dev/i2c-1"
     public var address: UInt8?
+    /// The chip's conversion rate; nil: the fastest it has (320, 860, 3300 SPS).
+    public var rateHz: Double?
     /// CHIP:OFFSET of the data-ready line; nil polls.
     public var drdy: String?
     /// Sensor calibration file (from `holdfast calibrate`); required for a real bus.
@@ -67,6 +69,7 @@ public struct DaemonConfig: Sendable {
             let digits = value.hasPrefix("0x") ? String(value.dropFirst(2)) : value
             guard let a = UInt8(digits, radix: 16), a < 0x78 else { throw ConfigValueError(reason: "\"\(value)\" is not a 7-bit address in hex") }
             address = a
+        case "rate_hz": rateHz = try number(8...3300)
         case "drdy": drdy = value.isEmpty ? nil : try Self.line(value)
         case "calibration": calibration = value.isEmpty ? nil : value
         case "state_dir": stateDirectory = try Self.path(value)

@@ -30,7 +30,7 @@ struct SensorSource {
                 let offset = start - first[0].timestampNs
                 let trace = TraceForceSource(reader: try TraceReader(path: tracePath)) { t, label in onPoint(label, t + offset) }
                 let emulated = try EmulatedSensor(config.sensor, force: ShiftedForceSource(trace, offsetNs: offset),
-                                                  startNs: start, clock: clock)
+                                                  startNs: start, clock: clock, sampleRateHz: config.rateHz)
                 let calibration = try ForceCalibration(offset: emulated.offsetCounts, newtonsPerCount: emulated.newtonsPerCount)
                 return SensorSource(driver: emulated.driver, line: emulated.line, clock: clock, calibration: calibration,
                                     description: "emulated \(config.sensor.rawValue) playing \(tracePath) at \(config.emulateSpeed)×",
@@ -39,9 +39,10 @@ struct SensorSource {
             let bus = try LinuxI2CBus(path: config.bus)
             let clock = SystemMonotonicClock()
             let driver: ForceSensor = switch config.sensor {
-            case .nau7802: try NAU7802(bus: bus, clock: clock, address: config.address ?? NAU7802.defaultAddress)
-            case .ads1115: try ADS1x15(.ads1115, bus: bus, address: config.address ?? 0x48)
-            case .ads1015: try ADS1x15(.ads1015, bus: bus, address: config.address ?? 0x48)
+            case .nau7802: try NAU7802(bus: bus, clock: clock, address: config.address ?? NAU7802.defaultAddress,
+                                       sampleRateHz: config.rateHz ?? 320)
+            case .ads1115: try ADS1x15(.ads1115, bus: bus, address: config.address ?? 0x48, sampleRateHz: config.rateHz)
+            case .ads1015: try ADS1x15(.ads1015, bus: bus, address: config.address ?? 0x48, sampleRateHz: config.rateHz)
             }
             var line: DataReadyLine?
             if let drdy = config.drdy, let colon = drdy.lastIndex(of: ":"), let offset = UInt32(drdy[drdy.index(after: colon)...]) {

@@ -17,6 +17,7 @@ struct DaemonCommand: ParsableCommand {
     @Option var sensor: String?
     @Option var bus: String?
     @Option var address: String?
+    @Option(name: .customLong("rate-hz")) var rateHz: String?
     @Option var drdy: String?
     @Option var calibration: String?
     @Option(name: .customLong("state-dir")) var stateDir: String?
@@ -46,7 +47,7 @@ struct DaemonCommand: ParsableCommand {
             do { try result.apply(fileText: text, source: path) } catch { throw CommandFailure(error.description) }
         }
         let flags: [(String, String?)] = [
-            ("sensor", sensor), ("bus", bus), ("address", address), ("drdy", drdy), ("calibration", calibration),
+            ("sensor", sensor), ("bus", bus), ("address", address), ("rate_hz", rateHz), ("drdy", drdy), ("calibration", calibration),
             ("state_dir", stateDir), ("socket", socket), ("scale", scale), ("start_n", startN), ("end_n", endN),
             ("max_dip_s", maxDipS), ("min_hold_s", minHoldS), ("cutoff_hz", cutoffHz), ("alarm_level", alarmLevel),
             ("alarm_gpio", alarmGPIO), ("realtime_priority", realtimePriority), ("cpu", cpu), ("frame_hz", frameHz),

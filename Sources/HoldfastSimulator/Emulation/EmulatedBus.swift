@@ -84,8 +84,9 @@ public final class EmulatedBus: I2CBus {
 }
 
 /// An emulated chip's data-ready output: edges at its conversion completions,
-/// suppressed while the line is stuck or the chip is gone. An edge the reader
-/// was too slow for is replaced by the newest one, as a full kernel queue would.
+/// suppressed while the line is stuck or the chip is gone. Like the kernel's
+/// edge-event queue, edges the reader was late for are delivered in order
+/// with their own timestamps, up to a backlog of 16; older ones are lost.
 public final class EmulatedDataReadyLine: DataReadyLine {
     public let name: String
     private let bus: EmulatedBus
@@ -107,9 +108,16 @@ public final class EmulatedDataReadyLine: DataReadyLine {
             clock.sleep(untilNs: deadline)
             return .timeout
         }
-        if let pending = device.lastReadyEdge(atOrBefore: now), pending > lastDelivered, !suppressed(pending) {
-            lastDelivered = pending
-            return .edge(timestampNs: pending)
+        if let newest = device.lastReadyEdge(atOrBefore: now), newest > lastDelivered {
+            var pending = device.nextReadyEdge(after: max(lastDelivered, newest - 16 * period(of: device, at: newest))) ?? newest
+            while pending <= newest && suppressed(pending) {
+                guard let next = device.nextReadyEdge(after: pending) else { break }
+                pending = next
+            }
+            if pending <= newest && !suppressed(pending) {
+                lastDelivered = pending
+                return .edge(timestampNs: pending)
+            }
         }
         var t = now
         while let candidate = device.nextReadyEdge(after: max(t, lastDelivered)), candidate <= deadline {
@@ -127,6 +135,11 @@ public final class EmulatedDataReadyLine: DataReadyLine {
         clock.sleep(untilNs: deadline)
         bus.sync(to: deadline)
         return .timeout
+    }
+
+    private func period(of device: EmulatedDevice, at t: Int64) -> Int64 {
+        guard let next = device.nextReadyEdge(after: t) else { return 0 }
+        return next - t
     }
 
     private func suppressed(_ t: Int64) -> Bool {

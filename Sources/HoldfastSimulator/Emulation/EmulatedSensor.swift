@@ -27,7 +27,7 @@ public final class EmulatedSensor {
     ///     where the pipeline stops keeping up.
     public init(_ chip: EmulatedChip, force: ForceSource, faults: FaultPlan = FaultPlan(),
                 frontEnd: FrontEnd? = nil, startNs: Int64 = 0, clock: MonotonicClock? = nil,
-                rateOverrideHz: Double? = nil) throws(SensorError) {
+                rateOverrideHz: Double? = nil, sampleRateHz: Double? = nil) throws(SensorError) {
         let frontEnd = frontEnd ?? chip.frontEnd
         self.clock = clock ?? VirtualClock(startNs: startNs)
         bus = EmulatedBus(name: "emulated \(chip.rawValue)", clock: self.clock, faults: faults)
@@ -36,7 +36,7 @@ public final class EmulatedSensor {
         case .nau7802:
             let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
             bus.attach(device)
-            driver = try NAU7802(bus: bus, clock: self.clock)
+            driver = try NAU7802(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz ?? 320)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
             countsPerVolt = Double(1 << 23) * 128 / (0.5 * 3.3)  // the driver's defaults: gain 128, LDO 3.3 V
             hasEnded = { device.forceEnded }
@@ -44,7 +44,7 @@ public final class EmulatedSensor {
             let variant: ADS1x15.Variant = chip == .ads1115 ? .ads1115 : .ads1015
             let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
             bus.attach(device)
-            driver = try ADS1x15(variant, bus: bus)
+            driver = try ADS1x15(variant, bus: bus, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
             countsPerVolt = Double(variant.maxCode + 1) / 4.096  // the driver's default range
             hasEnded = { device.forceEnded }

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// The real daemon process on an emulated sensor, over its socket.
+@Suite("Daemon end to end", .serialized)
+struct DaemonEndToEndTests {
+    @Test func aSessionDrivenOverTheSocket() throws {
+        // over-pressure: a 55 s hold pushed to level 9.6 for 5 s, played at 10× speed.
+        let daemon = try DaemonHarness(scenario: "over-pressure", speed: 10, extra: ["--client", "e2e-1"])
+        let client = try daemon.connect()
+        let hello = try #require(client.next())
+        #expect(hello["type"] as? String == "hello")
+        let live = try #require(client.wait { $0["type"] as? String == "live" })
+        #expect(live["force_n"] is Double)
+        #expect((live["sensor"] as? [String: Any])?["status"] as? String != nil)
+
+        // On the first plateau (36 N), the client rates the pressure a 6: the scale changes.
+        _ = client.wait(within: 10) { ($0["stage"] as? String) == "hold" && ($0["force_n"] as? Double ?? 0) > 33 }
+        client.send(#"{"cmd":"rate","level":6}"#)
+        let rated = try #require(client.wait { $0["type"] as? String == "reply" })
+        #expect(rated["ok"] as? Bool == true, "\(rated)")
+        #expect((rated["scale"] as? String)?.contains("=6,38=7") == true)
+        client.send(#"{"cmd":"rate","level":2}"#)
+        let contradiction = try #require(client.wait { $0["type"] as? String == "reply" })
+        #expect(contradiction["ok"] as? Bool == false)
+        #expect((contradiction["error"] as? String)?.contains("contradicts the scale") == true)
+
+        client.send(#"{"cmd":"point","label":"temporalis R","id":"p1"}"#)
+        let pointReply = try #require(client.wait { $0["type"] as? String == "reply" })
+        #expect(pointReply["ok"] as? Bool == true)
+        #expect(pointReply["id"] as? String == "p1")
+        client.send(#"{"cmd":"launch"}"#)
+        let bad = try #require(client.wait { $0["type"] as? String == "reply" })
+        #expect(bad["ok"] as? Bool == false)
+        #expect((bad["error"] as? String)?.contains("unknown cmd") == true)
+        client.send(#"{"cmd":"mark","note":"client reports relief"}"#)
+        #expect(client.wait { $0["type"] as? String == "reply" }?["ok"] as? Bool == true)
+
+        let alarm = try #require(client.wait(within: 15) { $0["type"] as? String == "alarm" })
+        #expect((alarm["level"] as? Double ?? 0) >= 9)
+
+        let hold = try #require(client.wait(within: 15) { $0["type"] as? String == "hold" })
+        #expect(hold["point"] as? String == "temporalis R")
+        #expect(abs((hold["hold_s"] as? Double ?? 0) - 53.5) < 1.0)
+
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(seconds: 2) == 0)
+        let files = try daemon.sessionFiles()
+        #expect(files.count == 1)
+        #expect(files.first?.hasSuffix("-e2e-1.jsonl") == true)
+        let session = try readSession(try #require(files.first))
+        #expect(!session.torn)
+        let types = session.records.compactMap { $0["type"] as? String }
+        #expect(types.first == "session")
+        #expect(types.last == "summary")
+        for expected in ["point", "mark", "alarm", "calibration", "hold"] { #expect(types.contains(expected), "\(expected)") }
+        let attributes = try FileManager.default.attributesOfItem(atPath: try #require(files.first))
+        #expect((attributes[.posixPermissions] as? Int) == 0o640)
+        let dirAttributes = try FileManager.default.attributesOfItem(atPath: daemon.stateDirectory)
+        #expect((dirAttributes[.posixPermissions] as? Int) == 0o750)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+    }
+
+    /// In real time (speed 1): the alarm reaches clients within 10 ms of the
+    /// sample that crossed level 9, by the daemon's clock.
+    @Test func theAlarmArrivesWithinTenMilliseconds() throws {
+        let daemon = try DaemonHarness(scenario: "rate_hz 320\nnoise_n 0.1\nhold 0.5\nramp 30 0.5\nramp 56 1\nhold 1\nramp 0 0.5\nhold 1\n",
+                                       speed: 1)
+        let client = try daemon.connect()
+        let alarm = try #require(client.wait(within: 10) { $0["type"] as? String == "alarm" })
+        let latencyMs = Double((alarm["sent_ns"] as? Int ?? 0) - (alarm["crossing_ns"] as? Int ?? 0)) / 1e6
+        #expect(latencyMs >= 0 && latencyMs < 10, "alarm latency \(latencyMs) ms")
+        let end = try #require(client.wait(within: 10) { $0["type"] as? String == "alarm_end" })
+        #expect((end["level"] as? Double ?? 10) < 8.5)
+        print("alarm latency: \(latencyMs) ms")
+    }
+
+    @Test func killNineMidHoldKeepsEveryCompletedHold() throws {
+        // nimmo-series: four holds of 7–10 s; kill the daemon while the third is on.
+        let daemon = try DaemonHarness(scenario: "nimmo-series", speed: 5)
+        let client = try daemon.connect()
+        var holds = 0
+        while holds < 2 {
+            guard client.wait(within: 20, for: { $0["type"] as? String == "hold" }) != nil else { break }
+            holds += 1
+        }
+        #expect(holds == 2)
+        _ = client.wait(within: 10) { ($0["stage"] as? String) == "hold" }
+        daemon.signal(SIGKILL)
+        _ = daemon.waitForExit(seconds: 5)
+        let file = try #require(try daemon.sessionFiles().first)
+        let session = try readSession(file)
+        let recorded = session.records.filter { $0["type"] as? String == "hold" }
+        #expect(recorded.count == 2)
+        #expect(session.records.last?["type"] as? String != "summary")
+    }
+
+    @Test func sigintFinishesTheHoldInProgress() throws {
+        let daemon = try DaemonHarness(scenario: "single-hold-1khz", speed: 10)
+        let client = try daemon.connect()
+        let holding = client.wait(within: 10) { ($0["stage"] as? String) == "hold" }
+        #expect(holding != nil, "never saw the hold stage; daemon log: \(daemon.log())")
+        daemon.signal(SIGINT)
+        #expect(daemon.waitForExit(seconds: 2) == 0)
+        let session = try readSession(try #require(try daemon.sessionFiles().first))
+        let hold = try #require(session.records.first { $0["type"] as? String == "hold" })
+        #expect(hold["open"] as? Bool == true)
+        #expect(session.records.last?["type"] as? String == "summary")
+    }
+
+    @Test func configurationErrorsNameTheKey() throws {
+        let dir = NSTemporaryDirectory() + "holdfast-conf-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let conf = dir + "/holdfast.conf"
+        try "sensor = nau7802\n# comment\nalarm_level = eleven\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonHarness.binary)
+        process.arguments = ["daemon", "--config", conf]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus != 0)
+        #expect(text.contains("holdfast.conf:3: alarm_level: \"eleven\" is not a number"), "\(text)")
+    }
+}

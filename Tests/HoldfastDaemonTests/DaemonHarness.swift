@@ -1,0 +1,151 @@
+import Foundation
+import HoldfastReplay
+import Testing
+
+/// Runs the real `holdfast daemon` binary on an emulated sensor playing a
+/// bundled scenario faster than real time, in a scratch state directory.
+final class DaemonHarness {
+    static let binary: String = {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("holdfast").path
+    }()
+    static let root: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    let directory: String
+    let socketPath: String
+    let stateDirectory: String
+    let process = Process()
+    let stderr = Pipe()
+
+    /// `scenario` names a bundled scenario, or is scenario text when it contains a newline.
+    init(scenario: String, speed: Double, extra: [String] = []) throws {
+        directory = try ScenarioFile.temporaryDirectory()
+        socketPath = directory + "/holdfast.sock"
+        stateDirectory = directory + "/sessions"
+        let trace = directory + "/trace.csv"
+        var scenarioPath = Self.root + "/Simulator/scenarios/\(scenario).scenario"
+        if scenario.contains("\n") {
+            scenarioPath = directory + "/inline.scenario"
+            try scenario.write(toFile: scenarioPath, atomically: true, encoding: .utf8)
+        }
+        try ScenarioFile.writeTrace(try ScenarioFile.load(scenarioPath), to: trace)
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["daemon", "--bus", "emulated", "--emulate-trace", trace, "--emulate-speed", "\(speed)",
+                             "--socket", socketPath, "--state-dir", stateDirectory, "--realtime-priority", "off",
+                             "--frame-hz", "50"] + extra
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Connects once the socket exists (up to 10 s).
+    func connect() throws -> SocketClient {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let client = SocketClient(path: socketPath) { return client }
+            guard process.isRunning else { break }
+            usleep(20_000)
+        }
+        throw HarnessError("daemon did not open \(socketPath): \(log())")
+    }
+
+    func log() -> String {
+        String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self)
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for exit; returns the status, or nil after `seconds`.
+    func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func sessionFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: stateDirectory).sorted().map { stateDirectory + "/" + $0 }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// A line-oriented client of the control socket.
+final class SocketClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init?(path: String) {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if ok != 0 { close(fd); return nil }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// The next message, or nil after `seconds`.
+    func next(within seconds: Double = 5) -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                return (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { buffer += chunk[..<n] } else if n == 0 { return nil }
+        }
+        return nil
+    }
+
+    /// Skips messages until one satisfies `match`.
+    func wait(within seconds: Double = 10, for match: ([String: Any]) -> Bool) -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard let m = next(within: deadline.timeIntervalSinceNow) else { return nil }
+            if match(m) { return m }
+        }
+        return nil
+    }
+}
+
+/// Reads a session file: the records that parse, and whether the last line was torn.
+func readSession(_ path: String) throws -> (records: [[String: Any]], torn: Bool) {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var records: [[String: Any]] = []
+    var torn = false
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    for (i, line) in lines.enumerated() where !line.isEmpty {
+        if let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] {
+            records.append(object)
+        } else if i == lines.count - 1 {
+            torn = true
+        } else {
+            throw HarnessError("\(path): line \(i + 1) is corrupt")
+        }
+    }
+    return (records, torn)
+}
