@@ -1,0 +1,192 @@
+import Foundation
+@testable import HoldfastDaemon
+import HoldfastPOSIX
+import Testing
+
+@Suite("Durable session log")
+struct DurableLogTests {
+    /// Fails writes with a chosen errno while `failing` is set; can also write only part of a line.
+    final class FlakyDisk: LogFileCalls {
+        var failing: Int32?
+        var shortWrites = false
+        var lastError: Int32 = 0
+        func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+            if let code = failing { lastError = code; return -1 }
+            let n = shortWrites ? min(bytes.count, 5) : bytes.count
+            return HoldfastPOSIX.write(fd, bytes.baseAddress, n)
+        }
+        func fsync(_ fd: Int32) -> Int32 { failing == nil ? 0 : { lastError = failing!; return -1 }() }
+    }
+
+    func path() -> String { NSTemporaryDirectory() + "holdfast-log-\(UUID().uuidString).jsonl" }
+
+    @Test func aFullDiskLosesNothingAndRecovers() throws {
+        let p = path()
+        defer { unlink(p) }
+        let disk = FlakyDisk()
+        let log = try DurableLog(creating: p, calls: disk)
+        #expect(log.append(Array("first\n".utf8)))
+        disk.failing = ENOSPC
+        #expect(!log.append(Array("second\n".utf8)))
+        #expect(!log.append(Array("third\n".utf8)))
+        #expect(log.fault?.errno == ENOSPC)
+        #expect(log.fault?.description.contains("No space left on device") == true)
+        #expect(log.backlog == 2)
+        #expect(try String(contentsOfFile: p, encoding: .utf8) == "first\n")
+        disk.failing = nil
+        disk.shortWrites = true  // the kernel takes a few bytes at a time
+        #expect(log.retry())
+        #expect(log.fault == nil)
+        #expect(try String(contentsOfFile: p, encoding: .utf8) == "first\nsecond\nthird\n")
+        #expect(log.close().isEmpty)
+    }
+
+    @Test func neverOverwritesAnExistingFile() throws {
+        let p = path()
+        defer { unlink(p) }
+        try "keep\n".write(toFile: p, atomically: true, encoding: .utf8)
+        #expect(throws: SystemError.self) { try DurableLog(creating: p) }
+        #expect(try String(contentsOfFile: p, encoding: .utf8) == "keep\n")
+    }
+}
+
+@Suite("Control protocol")
+struct ControlProtocolTests {
+    @Test(arguments: [
+        (#"{"cmd":"point","label":"upper trapezius L","id":3}"#, ControlCommand.point("upper trapezius L")),
+        (#"{"cmd":"tare"}"#, .tare),
+        (#"{"cmd":"rate","level":7}"#, .rate(level: 7)),
+        (#"{"cmd":"session","action":"start","client":"jd-42"}"#, .startSession(client: "jd-42")),
+        (#"{"cmd":"session","action":"end"}"#, .endSession),
+        (#"{"cmd":"mark"}"#, .mark(note: nil)),
+        (#"{"cmd":"status"}"#, .status),
+    ])
+    func validCommands(line: String, expected: ControlCommand) throws {
+        #expect(try ControlCommand.parse(line).get().command == expected)
+    }
+
+    @Test(arguments: [
+        ("not json", "not a JSON object"),
+        (#"{"label":"x"}"#, "missing \"cmd\""),
+        (#"{"cmd":"point","label":"a\u0007b"}"#, "control character"),
+        (#"{"cmd":"point","label":"a,b"}"#, "commas"),
+        (#"{"cmd":"rate","level":11}"#, "between 0 and 10"),
+        (#"{"cmd":"session","action":"start","client":"../../etc"}"#, "only letters, digits"),
+        (#"{"cmd":"session","action":"pause"}"#, "\"start\" or \"end\""),
+        (#"{"cmd":"mark","note":"a\nb"}"#, "control characters"),
+        (#"{"cmd":"reboot"}"#, "unknown cmd"),
+    ])
+    func invalidCommandsSayWhy(line: String, expected: String) {
+        switch ControlCommand.parse(line) {
+        case .success(let p): Issue.record("accepted \(p.command)")
+        case .failure(let e): #expect(e.message.contains(expected), "\(e.message)")
+        }
+    }
+
+    func socketPair() -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds)
+        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        return (fds[0], fds[1])
+    }
+
+    @Test func longLinesAndFloodsAreRefused() {
+        let (ours, theirs) = socketPair()
+        defer { close(ours); close(theirs) }
+        let client = ControlClient(fd: ours, nowNs: 0)
+        let long = [UInt8](repeating: UInt8(ascii: "x"), count: 2000) + [UInt8(ascii: "\n")]
+        _ = long.withUnsafeBytes { write(theirs, $0.baseAddress, $0.count) }
+        let first = client.readAvailable(nowNs: 0)
+        #expect(first.count == 1)
+        if case .error(let m) = first.first { #expect(m.contains("longer than 1024")) } else { Issue.record("\(first)") }
+        let flood = Array(String(repeating: "{\"cmd\":\"status\"}\n", count: 30).utf8)
+        _ = flood.withUnsafeBytes { write(theirs, $0.baseAddress, $0.count) }
+        let lines = client.readAvailable(nowNs: 1)
+        let refused = lines.filter { if case .error = $0 { return true } else { return false } }
+        #expect(lines.count == 30)
+        #expect(refused.count == 10)
+    }
+
+    @Test func aClientThatStopsReadingLosesFramesThenIsDropped() {
+        let (ours, theirs) = socketPair()
+        defer { close(ours); close(theirs) }
+        let client = ControlClient(fd: ours, nowNs: 0)
+        let frame = [UInt8](repeating: UInt8(ascii: "f"), count: 1000) + [UInt8(ascii: "\n")]
+        var t: Int64 = 0
+        var dropped = false
+        // Nobody reads `theirs`: the kernel buffer fills, then ours.
+        for _ in 0..<2000 {
+            client.enqueue(frame, droppable: true, nowNs: t)
+            if !client.flush(nowNs: t) { dropped = true; break }
+            t += 10_000_000
+        }
+        #expect(client.output.count <= ControlClient.maxBuffered)
+        #expect(dropped)
+        // Events are kept even when frames are being dropped.
+        let before = client.output.count
+        client.enqueue(Array("event\n".utf8), droppable: false, nowNs: t)
+        #expect(client.output.count == before + 6)
+    }
+}
+
+@Suite("Daemon configuration")
+struct DaemonConfigTests {
+    @Test func readsKeysAndComments() throws {
+        var config = DaemonConfig()
+        try config.apply(fileText: """
+            # Holdfast on the treatment-room Pi
+            sensor = ads1115
+            bus = /dev/i2c-1
+            address = 0x49
+            drdy = pinctrl-bcm2711:17   # ALERT/RDY
+            calibration = /etc/holdfast/calibration.json
+            alarm_level = 8.5
+            scale = 5=1,60=10
+            realtime_priority = off
+            """, source: "holdfast.conf")
+        #expect(config.sensor == .ads1115)
+        #expect(config.address == 0x49)
+        #expect(config.drdy == "pinctrl-bcm2711:17")
+        #expect(config.alarmLevel == 8.5)
+        #expect(config.realtimePriority == nil)
+        #expect(config.scale.points.count == 2)
+        _ = try config.validated()
+    }
+
+    @Test(arguments: [
+        ("wibble = 3", "holdfast.conf:1: wibble: unknown key"),
+        ("sensor = hx711", "holdfast.conf:1: sensor: \"hx711\" is not nau7802"),
+        ("\n\naddress = 0x99", "holdfast.conf:3: address: \"0x99\" is not a 7-bit address"),
+        ("drdy = gpiochip0", "holdfast.conf:1: drdy: \"gpiochip0\" is not CHIP:OFFSET"),
+        ("scale = 3=1,2=2", "holdfast.conf:1: scale: point 2"),
+        ("state_dir = relative/path", "holdfast.conf:1: state_dir: \"relative/path\" is not a path"),
+        ("just words", "holdfast.conf:1: just words: expected KEY = VALUE"),
+    ])
+    func errorsNameLineAndKey(text: String, expected: String) {
+        var config = DaemonConfig()
+        do {
+            try config.apply(fileText: text, source: "holdfast.conf")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+        }
+    }
+
+    @Test func combinationsAreChecked() {
+        var real = DaemonConfig()
+        real.bus = "/dev/i2c-1"
+        #expect(throws: ConfigValueError(reason: "a real sensor needs calibration (run holdfast calibrate)")) { try real.validated() }
+        var emulated = DaemonConfig()
+        emulated.bus = "emulated"
+        #expect(throws: ConfigValueError(reason: "bus = emulated needs emulate_trace")) { try emulated.validated() }
+    }
+
+    @Test func sessionNamesAreSafe() throws {
+        #expect(SessionName.fileName(unixSeconds: 0, client: "jd42") == "19700101T000000Z-jd42.jsonl")
+        #expect(SessionName.iso(unixSeconds: 1_795_000_000) == "2026-11-18T11:06:40Z")
+        for bad in ["", "../x", "a/b", "name with space", String(repeating: "a", count: 33), "é"] {
+            #expect(throws: ConfigValueError.self) { try SessionName.sanitisedClient(bad) }
+        }
+    }
+}
