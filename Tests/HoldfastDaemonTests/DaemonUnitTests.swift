@@ -190,3 +190,16 @@ struct DaemonConfigTests {
         }
     }
 }
+
+@Suite("Shipped configuration")
+struct ShippedConfigurationTests {
+    /// systemd/holdfast.conf is what scripts/install puts in /etc: it must parse.
+    @Test func theDefaultConfigurationParses() throws {
+        let path = DaemonHarness.root + "/systemd/holdfast.conf"
+        var config = DaemonConfig()
+        try config.apply(fileText: try String(contentsOfFile: path, encoding: .utf8), source: path)
+        #expect(config.drdy == "pinctrl-bcm2711:17")
+        #expect(config.calibration == "/etc/holdfast/calibration.json")
+        _ = try config.validated()
+    }
+}
