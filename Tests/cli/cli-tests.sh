@@ -59,5 +59,13 @@ check "calibration of another sensor" 1 'made for NAU7802 .* not ADS1115' -- "$h
 check "missing bus" 1 '/dev/i2c-99: open failed: No such file' -- "$holdfast" check --sensor nau7802 --bus /dev/i2c-99
 check "bad drdy" 64 'drdy gpiochip0: expected CHIP:OFFSET' -- "$holdfast" check --sensor nau7802 --drdy gpiochip0
 
+# Recorded sessions.
+mkdir -p sessions
+cp t.session.jsonl sessions/
+check "session list" 0 't.session.jsonl .* 4 holds  complete' -- "$holdfast" session list --dir sessions
+check "session show" 0 'Per point' -- "$holdfast" session show t.session.jsonl
+check "session export" 0 '^n,point,start_s' -- "$holdfast" session export --csv t.session.jsonl
+check "session show missing" 1 'nope.jsonl: cannot read' -- "$holdfast" session show nope.jsonl
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
