@@ -41,6 +41,8 @@ let package = Package(
             dependencies: ["HoldfastCore", "HoldfastSensors", "HoldfastLinux", "HoldfastSession", "HoldfastSimulator",
                            "HoldfastPOSIX", "CLinux"]
         ),
+        // The therapist's live view: a screen model (state in, lines out) and a thin terminal writer.
+        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "CLinux"]),
         .executableTarget(
             name: "holdfast",
             dependencies: [
@@ -48,6 +50,7 @@ let package = Package(
                 "HoldfastSimulator",
                 "HoldfastLinux",
                 "HoldfastDaemon",
+                "HoldfastTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,5 +64,6 @@ let package = Package(
         .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux"]),
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastSimulator"]),
         .testTarget(name: "HoldfastDaemonTests", dependencies: ["HoldfastDaemon", "HoldfastReplay"]),
+        .testTarget(name: "HoldfastTerminalTests", dependencies: ["HoldfastTerminal"]),
     ]
 )

@@ -281,7 +281,7 @@ public final class Daemon {
             core.commands.push(.tare)
             return reply(id: id) { $0.field("message", "taring for half a second; keep the sensor free") }
         case .rate(let level):
-            let force = core.live.snapshot.forceN
+            let force = (core.live.snapshot.forceN * 10).rounded() / 10  // 0.1 N: the scale stays readable
             do {
                 let updated = try scale.adding(forceN: force, level: level)
                 scale = updated

@@ -1,11 +1,24 @@
 import ArgumentParser
+import Foundation
 import HoldfastReplay
+import HoldfastTerminal
 import HoldfastSimulator
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Synthesise a bundled session, read it through an emulated sensor, and print what a therapist would see afterwards.")
+        abstract: "A treatment session, live: the daemon on an emulated sensor and the therapist's view.",
+        discussion: """
+            Starts `holdfast daemon` on an emulated sensor playing the bundled session in real time, with its \
+            state in a temporary directory, and opens `holdfast watch` on it. Ctrl-C (or q) ends both; the \
+            session file is kept. --replay instead replays the session at full speed and prints the summary.
+            """)
+
+    @Flag(help: "Replay at full speed and print the summary instead of the live view.")
+    var replay = false
+
+    @Option(help: "Play the session this many times faster than real time (live mode).")
+    var speed = 1.0
 
     @Option(help: "The scenario to play.")
     var scenario = "Simulator/scenarios/demo-session.scenario"
@@ -23,6 +36,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !replay { return try runLive() }
         do {
             let directory = try workDir ?? ScenarioFile.temporaryDirectory()
             let loaded = try ScenarioFile.load(scenario)
@@ -38,5 +52,44 @@ struct DemoCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
+    }
+}
+
+extension DemoCommand {
+    func runLive() throws {
+        let directory: String
+        let loaded: Scenario
+        let trace: String
+        do {
+            directory = try workDir ?? ScenarioFile.temporaryDirectory()
+            loaded = try ScenarioFile.load(scenario)
+            trace = directory + "/\(loaded.name).csv"
+            try ScenarioFile.writeTrace(loaded, to: trace)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let socket = directory + "/holdfast.sock"
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0])
+        daemon.arguments = ["daemon", "--bus", "emulated", "--sensor", sensor == "none" ? "nau7802" : sensor,
+                            "--emulate-trace", trace, "--emulate-speed", "\(speed)", "--socket", socket,
+                            "--state-dir", directory + "/sessions", "--realtime-priority", "off", "--client", "demo"]
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        daemon.standardError = log
+        daemon.standardOutput = log
+        do { try daemon.run() } catch { throw CommandFailure("cannot start the daemon: \(error)") }
+        defer {
+            if daemon.isRunning {
+                daemon.terminate()  // SIGTERM: the daemon closes the session cleanly
+                daemon.waitUntilExit()
+            }
+            print("Session files: \(directory)/sessions (holdfast session show FILE)")
+        }
+        // Give the daemon a moment to open its socket; watch keeps retrying anyway.
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+        print("Demo: \(loaded.name), \(Int(loaded.durationS)) s on an emulated \(sensor) at \(speed)× — q or Ctrl-C to stop")
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        _ = Watch(socketPath: socket, plain: false, kgf: false, color: !noColor).run()
     }
 }

@@ -45,7 +45,7 @@ check "simulate" 0 'wrote t.csv and t.truth.jsonl' -- "$holdfast" simulate "$roo
 check "replay" 0 '4 holds, 0 touches' -- "$holdfast" replay t.csv --session t.session.jsonl
 check "session complete" 0 '"type":"summary"' -- tail -n 1 t.session.jsonl
 check "replay with calibration" 0 'Replayed' -- "$holdfast" replay t.csv --calibration "5=1,50=10" --session u.jsonl
-check "demo" 0 'upper trapezius L' -- "$holdfast" demo --scenario "$root/Simulator/scenarios/demo-session.scenario" --work-dir "$work"
+check "demo" 0 "upper trapezius L" -- "$holdfast" demo --replay --scenario "$root/Simulator/scenarios/demo-session.scenario" --work-dir "$work"
 
 # The sensor path, on the register-level emulators.
 check "replay through an emulated NAU7802" 0 'Sensor: .* at 320.0 Hz, 0 bus errors' -- "$holdfast" replay t.csv --sensor nau7802

@@ -1,0 +1,113 @@
+import HoldfastCore
+
+/// The screen as lines of text with style spans: what `holdfast watch` draws,
+/// computed from the state alone so it can be tested without a terminal.
+public struct Screen: Equatable {
+    public enum Style: Equatable, Sendable { case plain, bold, zone(String), inverse, dim }
+
+    public struct Line: Equatable {
+        public var spans: [(text: String, style: Style)]
+        public var text: String { spans.map(\.text).joined() }
+        public static func == (a: Line, b: Line) -> Bool {
+            a.spans.count == b.spans.count && zip(a.spans, b.spans).allSatisfy { $0.text == $1.text && $0.style == $1.style }
+        }
+        init(_ spans: [(String, Style)]) { self.spans = spans.map { (text: $0.0, style: $0.1) } }
+        init(_ text: String, _ style: Style = .plain) { self.init([(text, style)]) }
+    }
+
+    public var lines: [Line]
+
+    /// Zone names in words, so colour is never the only cue.
+    public static func zoneLabel(_ zone: String) -> String {
+        switch zone {
+        case "target": "TARGET 6-7"
+        case "caution": "CAUTION 8"
+        case "over": "OVER 9-10 !"
+        default: "below target"
+        }
+    }
+
+    public static func render(_ s: WatchState, width: Int, height: Int, prompt: String? = nil, help: Bool = false) -> Screen {
+        let w = max(40, width)
+        var lines: [Line] = []
+        func rule() -> Line { Line(String(repeating: "-", count: w), .dim) }
+
+        let title = " HOLDFAST  " + (s.point ?? "(no point)")
+        let session = "session " + clock(s.sessionS) + "  "
+        lines.append(Line([(pad(title, w - session.count), .bold), (session, .plain)]))
+        let sensor = s.connected
+            ? " sensor " + s.sensorStatus + ", " + String(format1: s.rateHz) + " Hz, drops \(s.drops), faults \(s.errors)"
+            : " DISCONNECTED: reconnecting to " + s.socketPath + " ..."
+        lines.append(Line(pad(sensor, w), s.connected && s.sensorStatus == "ok" ? .dim : .inverse))
+        if s.alarm {
+            lines.append(Line(pad(center(">>> OVER-PRESSURE  level " + String(format1: s.level) + "  EASE OFF <<<", w), w), .inverse))
+        } else {
+            lines.append(rule())
+        }
+
+        // Pressure and level, the level large.
+        let unit = s.unitsInKgf ? String(format1: s.forceN / 9.80665) + " kgf" : String(format1: s.forceN) + " N"
+        let digits = BigDigits.render(String(format1: s.level))
+        let side = [" PRESSURE " + unit, " LEVEL    " + String(format1: s.level) + " / 10",
+                    " ZONE     " + zoneLabel(s.zone), " HOLD     " + clock(s.holdS) + "  " + s.stage, ""]
+        for (i, row) in digits.enumerated() {
+            let left = pad(i < side.count ? side[i] : "", 34)
+            lines.append(Line([(left, i == 2 ? .zone(s.zone) : .plain), (pad(row, w - 34), .zone(s.zone))]))
+        }
+        lines.append(bar(s, width: w))
+        lines.append(rule())
+
+        // The last 30 s of force with the target band.
+        let graphRows = max(3, height - 21)
+        lines += Graph.render(s.history, scale: s.scale, width: w, rows: graphRows)
+        lines.append(rule())
+
+        let key = s.point ?? "-"
+        let totals = s.totals[key] ?? WatchState.PointTotals()
+        lines.append(Line(pad(" this point: \(totals.holds) holds, \(clock(totals.totalS)) total, mean level "
+                              + String(format1: totals.meanLevel), w)))
+        lines.append(Line(pad(" last hold: " + (s.lastHold ?? "-"), w)))
+        if let fault = s.fault {
+            lines.append(Line(pad(" FAULT: " + fault, w), .inverse))
+        } else {
+            lines.append(Line(pad(" " + s.status, w)))
+        }
+        if let prompt {
+            lines.append(Line(pad(" " + prompt, w), .bold))
+        } else if help {
+            lines.append(Line(pad(" p label point  t tare  c client rates pressure  n new session  q quit", w)))
+        } else {
+            lines.append(Line(pad(" p point  t tare  c rate  n new session  ? help  q quit", w), .dim))
+        }
+        return Screen(lines: Array(lines.prefix(max(height, 1))))
+    }
+
+    static func bar(_ s: WatchState, width: Int) -> Line {
+        let cells = width - 14
+        let filled = max(0, min(cells, Int((s.level / 10 * Double(cells)).rounded())))
+        let marker = Int((5.5 / 10 * Double(cells)).rounded())
+        let end = Int((7.5 / 10 * Double(cells)).rounded())
+        var bar = ""
+        for i in 0..<cells {
+            bar += i < filled ? "#" : (i == marker || i == end ? "|" : ".")
+        }
+        return Line([(" 1 ", .plain), (bar, .zone(s.zone)), (" 10 ", .plain), (pad("", width - cells - 7), .plain)])
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds))
+        let m = total / 60, s = total % 60
+        return (m < 10 ? "0" : "") + "\(m):" + (s < 10 ? "0" : "") + "\(s)"
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        let chars = Array(s)
+        if chars.count >= width { return String(chars.prefix(max(0, width))) }
+        return s + String(repeating: " ", count: width - chars.count)
+    }
+
+    static func center(_ s: String, _ width: Int) -> String {
+        let left = max(0, (width - s.count) / 2)
+        return String(repeating: " ", count: left) + s
+    }
+}

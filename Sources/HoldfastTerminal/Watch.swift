@@ -1,0 +1,171 @@
+import CLinux
+import Foundation
+import HoldfastPOSIX
+
+/// `holdfast watch`: the therapist's live view of the daemon, full screen,
+/// or one line per hold and alarm in plain mode (also when stdout is not a terminal).
+public final class Watch {
+    private let socketPath: String
+    private let plain: Bool
+    private var state = WatchState()
+    private var connection: DaemonConnection?
+    private var terminal: TerminalWriter?
+    private var prompt: (kind: Character, text: String)?
+    private var help = false
+    private var lastDraw: Int64 = 0
+    private var dirty = true
+
+    public init(socketPath: String, plain: Bool, kgf: Bool, color: Bool) {
+        self.socketPath = socketPath
+        self.plain = plain || !TerminalWriter.isTTY
+        state.socketPath = socketPath
+        state.unitsInKgf = kgf
+        if !self.plain { terminal = TerminalWriter(color: color) }
+    }
+
+    /// Runs until `q`, SIGINT, SIGTERM or SIGHUP; always restores the terminal.
+    public func run() -> Int32 {
+        var signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
+        let signalFD = holdfast_signalfd(&signals, Int32(signals.count))
+        terminal?.enter()
+        defer { terminal?.leave() }
+        var lastAttempt: Int64 = 0
+        if plain { print("holdfast watch: connecting to \(socketPath)") }
+        while true {
+            let now = monotonicNs()
+            if connection == nil && now - lastAttempt >= 1_000_000_000 {
+                lastAttempt = now
+                connection = DaemonConnection(path: socketPath)
+                state.connected = connection != nil
+                dirty = true
+                if plain, connection != nil { print("connected to \(socketPath)") }
+            }
+            var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
+            if !plain { fds.append(pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)) }
+            if let c = connection { fds.append(pollfd(fd: c.fd, events: Int16(POLLIN), revents: 0)) }
+            _ = poll(&fds, nfds_t(fds.count), 200)
+            if fds[0].revents != 0 {
+                let signal = holdfast_read_signal(signalFD)
+                if signal == SIGWINCH { terminal?.invalidate(); dirty = true } else { return 0 }
+            }
+            if !plain, fds[1].revents != 0, !readKeys() { return 0 }
+            if let c = connection, fds.last?.revents ?? 0 != 0 {
+                if let messages = c.receive() {
+                    for m in messages { handle(m) }
+                } else {
+                    connection = nil
+                    state.connected = false
+                    dirty = true
+                    if plain { print("lost the daemon at \(socketPath); reconnecting") }
+                }
+            }
+            redraw()
+        }
+    }
+
+    private func handle(_ m: [String: Any]) {
+        let type = m["type"] as? String
+        if state.apply(m) {
+            terminal?.bell()  // once per alarm episode
+        }
+        dirty = true
+        guard plain else { return }
+        switch type {
+        case "hold":
+            print("hold  \(m["point"] as? String ?? "-")  \(num(m["hold_s"])) s  mean \(num(m["mean_n"])) N"
+                  + "  level \(num(m["mean_level"])) (peak \(num(m["peak_level"])))  target \(num(m["target_s"])) s  over \(num(m["over_s"])) s")
+        case "alarm":
+            print("ALARM over-pressure: level \(num(m["level"])) at \(num(m["force_n"])) N")
+        case "alarm_end":
+            print("alarm ended: level \(num(m["level"]))")
+        default:
+            break
+        }
+        fflush(nil)  // every output stream: stdout may be a pipe
+    }
+
+    private func num(_ v: Any?) -> String {
+        let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? 0
+        return String(format1: d)
+    }
+
+    private func redraw() {
+        guard let terminal, dirty else { return }
+        let now = monotonicNs()
+        guard now - lastDraw >= 30_000_000 else { return }  // at most ~33 frames a second
+        lastDraw = now
+        dirty = false
+        let size = terminal.size
+        terminal.draw(Screen.render(state, width: size.cols, height: size.rows,
+                                    prompt: prompt.map { promptLabel($0.kind) + $0.text + "_" }, help: help))
+    }
+
+    private func promptLabel(_ kind: Character) -> String {
+        switch kind {
+        case "p": "point name" + (state.recentPoints.isEmpty ? "" : " (Tab: " + state.recentPoints.joined(separator: ", ") + ")") + ": "
+        case "c": "the client rates the pressure (0-10): "
+        default: "new session, client pseudonym (optional): "
+        }
+    }
+
+    /// Handles keystrokes; returns false to quit.
+    private func readKeys() -> Bool {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let n = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        guard n > 0 else { return true }
+        for b in bytes[..<n] {
+            dirty = true
+            if var p = prompt {
+                switch b {
+                case 27: prompt = nil  // Esc
+                case 13, 10:
+                    submit(p.kind, p.text.trimmingCharacters(in: .whitespaces))
+                    prompt = nil
+                case 127, 8: if !p.text.isEmpty { p.text.removeLast() }; prompt = p
+                case 9:
+                    if p.kind == "p", !state.recentPoints.isEmpty {
+                        let i = (state.recentPoints.firstIndex(of: p.text).map { $0 + 1 } ?? 0) % state.recentPoints.count
+                        p.text = state.recentPoints[i]
+                    }
+                    prompt = p
+                case 32...126: if p.text.count < 64 { p.text.append(Character(UnicodeScalar(b))) }; prompt = p
+                default: break
+                }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "q"), 3: return false
+            case UInt8(ascii: "p"), UInt8(ascii: "c"), UInt8(ascii: "n"): prompt = (Character(UnicodeScalar(b)), "")
+            case UInt8(ascii: "t"):
+                connection?.send(["cmd": "tare"])
+                state.status = "taring: keep the sensor free"
+            case UInt8(ascii: "?"): help.toggle()
+            default: break
+            }
+        }
+        return true
+    }
+
+    private func submit(_ kind: Character, _ text: String) {
+        guard let connection else { state.status = "not connected"; return }
+        switch kind {
+        case "p":
+            guard !text.isEmpty else { return }
+            state.remember(point: text)
+            connection.send(["cmd": "point", "label": text])
+        case "c":
+            guard let level = Double(text) else { state.status = "error: \"\(text)\" is not a level from 0 to 10"; return }
+            connection.send(["cmd": "rate", "level": level])
+        default:
+            var command: [String: Any] = ["cmd": "session", "action": "start"]
+            if !text.isEmpty { command["client"] = text }
+            connection.send(command)
+        }
+    }
+
+    private func monotonicNs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}

@@ -1,0 +1,121 @@
+import HoldfastCore
+
+/// Everything the therapist's screen shows, built from the daemon's messages.
+/// A value: the screen is a pure function of it.
+public struct WatchState: Sendable {
+    public struct PointTotals: Sendable, Equatable {
+        public var holds = 0
+        public var totalS = 0.0
+        var levelSeconds = 0.0
+        public var meanLevel: Double { totalS > 0 ? levelSeconds / totalS : 0 }
+    }
+
+    public var connected = false
+    public var socketPath = ""
+    public var sensorName = ""
+    public var scale = PressureScale.standard
+    public var alarmLevel = 9.0
+    // From the latest live frame.
+    public var forceN = 0.0
+    public var level = 1.0
+    public var zone = "below"
+    public var stage = "idle"
+    public var holdS = 0.0
+    public var point: String?
+    public var alarm = false
+    public var sessionS = 0.0
+    public var sensorStatus = "ok"
+    public var rateHz = 0.0
+    public var drops = 0
+    public var errors = 0
+    public var fault: String?
+    /// The last 30 s of force, one value per frame.
+    public var history: [Double] = []
+    public var historyCapacity = 750
+    public var totals: [String: PointTotals] = [:]
+    public var lastHold: String?
+    public var status = ""
+    public var recentPoints: [String] = []
+
+    public init() {}
+
+    public var unitsInKgf = false
+
+    /// Applies one message from the daemon. Returns true when an alarm episode starts (ring the bell once).
+    public mutating func apply(_ m: [String: Any]) -> Bool {
+        func d(_ key: String) -> Double { (m[key] as? Double) ?? (m[key] as? Int).map(Double.init) ?? 0 }
+        switch m["type"] as? String {
+        case "hello":
+            sensorName = m["sensor"] as? String ?? ""
+            if let text = m["scale"] as? String, let s = try? PressureScale(parsing: text) { scale = s }
+            alarmLevel = d("alarm_level")
+        case "live":
+            forceN = d("force_n")
+            level = d("level")
+            zone = m["zone"] as? String ?? "below"
+            stage = m["stage"] as? String ?? "idle"
+            holdS = d("hold_s")
+            point = m["point"] as? String
+            sessionS = d("t_s")
+            fault = m["fault"] as? String
+            let sensor = m["sensor"] as? [String: Any] ?? [:]
+            sensorStatus = sensor["status"] as? String ?? "?"
+            rateHz = (sensor["rate_hz"] as? Double) ?? 0
+            drops = sensor["drops"] as? Int ?? 0
+            errors = sensor["errors"] as? Int ?? 0
+            let wasAlarm = alarm
+            alarm = m["alarm"] as? Bool ?? false
+            history.append(forceN)
+            if history.count > historyCapacity { history.removeFirst(history.count - historyCapacity) }
+            return alarm && !wasAlarm
+        case "hold":
+            let key = m["point"] as? String ?? "-"
+            var t = totals[key] ?? PointTotals()
+            t.holds += 1
+            t.totalS += d("hold_s")
+            t.levelSeconds += d("hold_s") * d("mean_level")
+            totals[key] = t
+            lastHold = String(format1: d("hold_s")) + " s at level " + String(format1: d("mean_level"))
+                + (d("over_s") > 0 ? " (over for " + String(format1: d("over_s")) + " s)" : "")
+        case "alarm":
+            let wasAlarm = alarm
+            alarm = true
+            return !wasAlarm
+        case "alarm_end":
+            alarm = false
+        case "reply":
+            if m["ok"] as? Bool == false {
+                status = "error: " + (m["error"] as? String ?? "?")
+            } else if let scaleText = m["scale"] as? String, let s = try? PressureScale(parsing: scaleText) {
+                scale = s
+                status = "scale updated: " + scaleText
+            } else if let file = m["file"] as? String {
+                status = "session: " + file
+                totals = [:]
+                lastHold = nil
+            } else if let p = m["point"] as? String {
+                status = "point: " + p
+            }
+        case "notice":
+            status = (m["about"] as? String ?? "") + ": " + (m["message"] as? String ?? "")
+        default:
+            break
+        }
+        return false
+    }
+
+    public mutating func remember(point: String) {
+        recentPoints.removeAll { $0 == point }
+        recentPoints.insert(point, at: 0)
+        if recentPoints.count > 5 { recentPoints.removeLast() }
+    }
+}
+
+extension String {
+    /// One decimal, without Foundation.
+    init(format1 v: Double) {
+        let tenths = Int64((v * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        self = sign + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+}

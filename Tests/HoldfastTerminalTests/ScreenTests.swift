@@ -1,0 +1,90 @@
+import HoldfastCore
+@testable import HoldfastTerminal
+import Testing
+
+@Suite("Watch screen")
+struct ScreenTests {
+    func live(force: Double, level: Double, zone: String, stage: String = "hold", hold: Double = 83, alarm: Bool = false) -> [String: Any] {
+        ["type": "live", "t_s": 754.0, "force_n": force, "level": level, "zone": zone, "stage": stage, "hold_s": hold,
+         "point": "upper trapezius L", "alarm": alarm, "sensor": ["status": "ok", "rate_hz": 320.0, "drops": 0, "errors": 0]]
+    }
+
+    func text(_ s: WatchState, width: Int = 80, height: Int = 24) -> [String] {
+        Screen.render(s, width: width, height: height).lines.map(\.text)
+    }
+
+    @Test func showsPressureLevelTimerPointAndZoneInWords() {
+        var s = WatchState()
+        s.connected = true
+        _ = s.apply(["type": "hello", "sensor": "NAU7802", "scale": PressureScale.standardText, "alarm_level": 9])
+        _ = s.apply(live(force: 34.1, level: 6.35, zone: "target"))
+        let lines = text(s)
+        #expect(lines.count <= 24)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        let all = lines.joined(separator: "\n")
+        #expect(all.contains("upper trapezius L"))
+        #expect(all.contains("PRESSURE 34.1 N"))
+        #expect(all.contains("LEVEL    6.4 / 10"))
+        #expect(all.contains("TARGET 6-7"))
+        #expect(all.contains("HOLD     01:23  hold"))
+        #expect(all.contains("session 12:34"))
+        // The level in large digits: the "6" glyph's first row, then the point, then "4".
+        #expect(lines.contains { $0.contains("#####    #   #") })
+    }
+
+    @Test func theAlarmIsAnInverseBannerAndRingsOncePerEpisode() {
+        var s = WatchState()
+        s.connected = true
+        let first = s.apply(live(force: 52, level: 9.3, zone: "over", alarm: true))
+        let again = s.apply(live(force: 53, level: 9.5, zone: "over", alarm: true))
+        #expect(first)
+        #expect(!again)  // same episode: no second bell
+        let screen = Screen.render(s, width: 80, height: 24)
+        let banner = screen.lines.first { $0.text.contains("OVER-PRESSURE") }
+        #expect(banner?.spans.first?.style == .inverse)
+        #expect(screen.lines.map(\.text).joined().contains("OVER 9-10 !"))
+        _ = s.apply(live(force: 30, level: 5.7, zone: "target", alarm: false))
+        let next = s.apply(live(force: 52, level: 9.3, zone: "over", alarm: true))
+        #expect(next)  // a new episode rings again
+    }
+
+    @Test func holdsAccumulatePerPoint() {
+        var s = WatchState()
+        _ = s.apply(live(force: 30, level: 6, zone: "target"))
+        _ = s.apply(["type": "hold", "point": "upper trapezius L", "hold_s": 60.0, "mean_level": 6.0, "over_s": 0.0])
+        _ = s.apply(["type": "hold", "point": "upper trapezius L", "hold_s": 30.0, "mean_level": 7.5, "over_s": 2.0])
+        let all = text(s).joined(separator: "\n")
+        #expect(all.contains("this point: 2 holds, 01:30 total, mean level 6.5"))
+        #expect(all.contains("last hold: 30.0 s at level 7.5 (over for 2.0 s)"))
+    }
+
+    @Test func aLostDaemonSaysSoAndErrorsShowInTheStatusLine() {
+        var s = WatchState()
+        s.socketPath = "/run/holdfast/holdfast.sock"
+        s.connected = false
+        #expect(text(s).joined().contains("DISCONNECTED: reconnecting to /run/holdfast/holdfast.sock"))
+        s.connected = true
+        _ = s.apply(["type": "reply", "ok": false, "error": "no session is open"])
+        #expect(text(s).joined().contains("error: no session is open"))
+    }
+
+    @Test func fitsSmallAndLargeTerminals() {
+        var s = WatchState()
+        for f in stride(from: 0.0, to: 60, by: 0.5) { _ = s.apply(live(force: f, level: 5, zone: "below")) }
+        for (w, h) in [(80, 24), (132, 50), (40, 20)] {
+            let lines = text(s, width: w, height: h)
+            #expect(lines.count <= h)
+            #expect(lines.allSatisfy { $0.count <= max(40, w) })
+        }
+        // The graph draws the target band and the force.
+        #expect(text(s).contains { $0.hasPrefix("target") })
+        #expect(text(s).contains { $0.contains("#") && $0.hasPrefix("0 N") })
+    }
+
+    @Test func kilogramsWhenAsked() {
+        var s = WatchState()
+        s.unitsInKgf = true
+        _ = s.apply(live(force: 98.0665, level: 10, zone: "over"))
+        #expect(text(s).joined().contains("PRESSURE 10.0 kgf"))
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end check of `holdfast watch` as a therapist sees it: a demo daemon
+# on an emulated sensor, the watch running in tmux at 80×24, and the screen
+# read back with capture-pane. Usage: Tests/cli/watch-tmux.sh PATH-TO-HOLDFAST
+set -uo pipefail
+holdfast=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+session="holdfast-watch-$$"
+cleanup() {
+  tmux kill-session -t "$session" 2>/dev/null
+  [ -n "${daemon:-}" ] && kill "$daemon" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; tmux capture-pane -t "$session" -p 2>/dev/null | sed 's/^/    | /'; }
+
+# Waits up to $2 seconds for the screen to contain the regex $1.
+screen_has() {
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    tmux capture-pane -t "$session" -p 2>/dev/null | grep -qE -- "$1" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+"$holdfast" simulate "$root/Simulator/scenarios/over-pressure.scenario" --trace "$work/trace.csv" >/dev/null
+"$holdfast" daemon --bus emulated --emulate-trace "$work/trace.csv" --emulate-speed 4 --socket "$work/hf.sock" \
+  --state-dir "$work/sessions" --realtime-priority off 2>"$work/daemon.log" &
+daemon=$!
+for _ in $(seq 50); do [ -S "$work/hf.sock" ] && break; sleep 0.1; done
+
+tmux new-session -d -s "$session" -x 80 -y 24 "NO_COLOR= $holdfast watch --socket $work/hf.sock"
+if screen_has "PRESSURE +[0-9.]+ N" 10; then ok; else fail "pressure shown"; fi
+if screen_has "LEVEL +[0-9.]+ / 10" 5; then ok; else fail "level shown"; fi
+if screen_has "temporalis R" 5; then ok; else fail "point label from the session"; fi
+if screen_has "HOLD +[0-9]{2}:[0-9]{2}  hold" 10; then ok; else fail "hold timer running"; fi
+if screen_has "TARGET 6-7" 10; then ok; else fail "zone in words"; fi
+
+tmux send-keys -t "$session" p
+tmux send-keys -t "$session" -l "retest"
+tmux send-keys -t "$session" Enter
+if screen_has "point: retest" 5; then ok; else fail "labelling a point"; fi
+if screen_has "HOLDFAST  retest" 5; then ok; else fail "new label in the title"; fi
+
+if screen_has "OVER-PRESSURE +level 9" 20; then ok; else fail "over-pressure alarm banner"; fi
+tmux capture-pane -t "$session" -p > "$work/alarm-screen.txt"
+if grep -q "OVER 9-10 !" "$work/alarm-screen.txt"; then ok; else fail "alarm zone in words"; fi
+
+tmux send-keys -t "$session" q
+sleep 0.5
+if tmux has-session -t "$session" 2>/dev/null; then fail "q quits"; else ok; fi
+
+# Plain mode: one line per hold and per alarm, for logs and pipes.
+timeout 15 "$holdfast" watch --socket "$work/hf.sock" > "$work/plain.txt" 2>&1
+# The hold is filed under the point in effect when it began.
+if grep -qE "^hold  temporalis R .* s  mean" "$work/plain.txt"; then ok; else fail "plain mode logs the hold"; cat "$work/plain.txt"; fi
+
+kill -TERM "$daemon"
+wait "$daemon"
+if [ $? -eq 0 ]; then ok; else fail "daemon exits cleanly"; fi
+daemon=""
+
+echo "watch: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
