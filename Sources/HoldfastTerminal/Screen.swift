@@ -58,7 +58,7 @@ public struct Screen: Equatable {
         lines.append(rule())
 
         // The last 30 s of force with the target band.
-        let graphRows = max(3, height - 21)
+        let graphRows = max(3, height - 15)  // 15 lines of header, level and footer
         lines += Graph.render(s.history, scale: s.scale, width: w, rows: graphRows)
         lines.append(rule())
 
