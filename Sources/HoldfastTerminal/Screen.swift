@@ -57,9 +57,20 @@ public struct Screen: Equatable {
         lines.append(bar(s, width: w))
         lines.append(rule())
 
-        // The last 30 s of force with the target band.
+        // The last 30 s of force with the target band, or the table of the session that just ended.
         let graphRows = max(3, height - 15)  // 15 lines of header, level and footer
-        lines += Graph.render(s.history, scale: s.scale, width: w, rows: graphRows)
+        if let ended = s.endedSession {
+            var table = [Line(pad(" Session ended: per point (any key to go back)", w), .bold),
+                         Line(pad(" " + pad("point", 24) + pad("holds", 7) + pad("total", 8) + "mean level", w))]
+            for row in ended {
+                table.append(Line(pad(" " + pad(row.point, 24) + pad("\(row.totals.holds)", 7) + pad(clock(row.totals.totalS), 8)
+                                      + String(format1: row.totals.meanLevel), w)))
+            }
+            while table.count < graphRows { table.append(Line(pad("", w))) }
+            lines += table.prefix(graphRows)
+        } else {
+            lines += Graph.render(s.history, scale: s.scale, width: w, rows: graphRows)
+        }
         lines.append(rule())
 
         let key = s.point ?? "-"

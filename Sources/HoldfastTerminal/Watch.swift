@@ -115,6 +115,10 @@ public final class Watch {
         guard n > 0 else { return true }
         for b in bytes[..<n] {
             dirty = true
+            if state.endedSession != nil && prompt == nil {
+                state.endedSession = nil  // any key closes the table
+                continue
+            }
             if var p = prompt {
                 switch b {
                 case 27: prompt = nil  // Esc

@@ -36,6 +36,9 @@ public struct WatchState: Sendable {
     public var lastHold: String?
     public var status = ""
     public var recentPoints: [String] = []
+    /// The per-point table of the session that just ended, shown until a key is pressed.
+    public var endedSession: [(point: String, totals: PointTotals)]?
+    private var pointOrder: [String] = []
 
     public init() {}
 
@@ -70,6 +73,7 @@ public struct WatchState: Sendable {
             return alarm && !wasAlarm
         case "hold":
             let key = m["point"] as? String ?? "-"
+            if !pointOrder.contains(key) { pointOrder.append(key) }
             var t = totals[key] ?? PointTotals()
             t.holds += 1
             t.totalS += d("hold_s")
@@ -91,8 +95,7 @@ public struct WatchState: Sendable {
                 status = "scale updated: " + scaleText
             } else if let file = m["file"] as? String {
                 status = "session: " + file
-                totals = [:]
-                lastHold = nil
+                endSession()
             } else if let p = m["point"] as? String {
                 status = "point: " + p
             }
@@ -102,6 +105,16 @@ public struct WatchState: Sendable {
             break
         }
         return false
+    }
+
+    /// Keeps the finished session's per-point table for display and starts afresh.
+    public mutating func endSession() {
+        if !pointOrder.isEmpty {
+            endedSession = pointOrder.compactMap { p in totals[p].map { (point: p, totals: $0) } }
+        }
+        totals = [:]
+        pointOrder = []
+        lastHold = nil
     }
 
     public mutating func remember(point: String) {

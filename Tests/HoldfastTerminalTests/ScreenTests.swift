@@ -88,3 +88,23 @@ struct ScreenTests {
         #expect(text(s).joined().contains("PRESSURE 10.0 kgf"))
     }
 }
+
+@Suite("Watch session end")
+struct WatchSessionEndTests {
+    @Test func aNewSessionShowsThePerPointTableOfTheLastOne() {
+        var s = WatchState()
+        _ = s.apply(["type": "hold", "point": "upper trapezius L", "hold_s": 60.0, "mean_level": 6.0, "over_s": 0.0])
+        _ = s.apply(["type": "hold", "point": "masseter R", "hold_s": 45.0, "mean_level": 5.0, "over_s": 0.0])
+        _ = s.apply(["type": "hold", "point": "upper trapezius L", "hold_s": 30.0, "mean_level": 7.5, "over_s": 0.0])
+        _ = s.apply(["type": "reply", "ok": true, "file": "/var/lib/holdfast/sessions/x.jsonl"])
+        let lines = Screen.render(s, width: 80, height: 24).lines.map(\.text)
+        #expect(lines.contains { $0.contains("Session ended: per point") })
+        let trapezius = lines.firstIndex { $0.contains("upper trapezius L") && $0.contains("01:30") }
+        let masseter = lines.firstIndex { $0.contains("masseter R") && $0.contains("00:45") }
+        #expect(trapezius != nil && masseter != nil)
+        #expect((trapezius ?? 0) < (masseter ?? 0))  // in order of first hold
+        // Mean level weighted by hold time: (60 × 6 + 30 × 7.5) / 90 = 6.5.
+        #expect(lines.contains { $0.contains("upper trapezius L") && $0.contains("01:30") && $0.contains("6.5") })
+        #expect(s.totals.isEmpty)
+    }
+}
