@@ -67,7 +67,8 @@ final class CoreLoop: @unchecked Sendable {
         let event = chain.process(sample)
         let force = chain.lastForce
         live.forceQ16.store(Int(force), ordering: .relaxed)
-        live.timeNs.store(sample.timestampNs, ordering: .relaxed)
+        // The detector's time base (corrected for filter delay), so the hold timer agrees with the hold record.
+        live.timeNs.store(chain.lastTimeNs, ordering: .relaxed)
         live.stage.store(chain.detector.stage.rawValue, ordering: .relaxed)
         live.contactStartNs.store(chain.detector.contactStartNs, ordering: .relaxed)
         live.samples.wrappingAdd(1, ordering: .relaxed)

@@ -38,12 +38,7 @@ struct SensorSource {
             }
             let bus = try LinuxI2CBus(path: config.bus)
             let clock = SystemMonotonicClock()
-            let driver: ForceSensor = switch config.sensor {
-            case .nau7802: try NAU7802(bus: bus, clock: clock, address: config.address ?? NAU7802.defaultAddress,
-                                       sampleRateHz: config.rateHz ?? 320)
-            case .ads1115: try ADS1x15(.ads1115, bus: bus, address: config.address ?? 0x48, sampleRateHz: config.rateHz)
-            case .ads1015: try ADS1x15(.ads1015, bus: bus, address: config.address ?? 0x48, sampleRateHz: config.rateHz)
-            }
+            let driver = try config.sensor.driver(bus: bus, clock: clock, address: config.address, sampleRateHz: config.rateHz)
             var line: DataReadyLine?
             if let drdy = config.drdy, let colon = drdy.lastIndex(of: ":"), let offset = UInt32(drdy[drdy.index(after: colon)...]) {
                 line = try GPIODataReadyLine(chip: String(drdy[..<colon]), offset: offset, edge: driver.dataReadyEdge)

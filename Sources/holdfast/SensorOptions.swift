@@ -65,11 +65,7 @@ struct SensorOptions: ParsableArguments {
         }
         let i2c = try LinuxI2CBus(path: bus)
         let clock = SystemMonotonicClock()
-        let driver: ForceSensor = switch chip {
-        case .nau7802: try NAU7802(bus: i2c, clock: clock, address: try parsedAddress() ?? NAU7802.defaultAddress)
-        case .ads1115: try ADS1x15(.ads1115, bus: i2c, address: try parsedAddress() ?? 0x48)
-        case .ads1015: try ADS1x15(.ads1015, bus: i2c, address: try parsedAddress() ?? 0x48)
-        }
+        let driver = try chip.driver(bus: i2c, clock: clock, address: try parsedAddress())
         var line: DataReadyLine?
         if let drdy {
             let (chipName, offset) = try parsedLine(drdy)

@@ -5,8 +5,23 @@ import Testing
 @Suite("Daemon end to end", .serialized)
 struct DaemonEndToEndTests {
     @Test func aSessionDrivenOverTheSocket() throws {
-        // over-pressure: a 55 s hold pushed to level 9.6 for 5 s, played at 10× speed.
-        let daemon = try DaemonHarness(scenario: "over-pressure", speed: 10, extra: ["--client", "e2e-1"])
+        // A 20 s plateau at 36 N, then pushed to 53 N (level 9.6) and back to 37 N, at 5× speed:
+        // the plateau lasts 4 s of real time, enough to rate it even on a loaded machine.
+        let scenario = """
+            rate_hz 320
+            noise_n 0.1
+            point temporalis R
+            hold 0.5
+            ramp 36 1
+            hold 20
+            ramp 53 1
+            hold 2
+            ramp 37 1
+            hold 3
+            ramp 0 1
+            hold 2
+            """
+        let daemon = try DaemonHarness(scenario: scenario + "\n", speed: 5, extra: ["--client", "e2e-1"])
         let client = try daemon.connect()
         let hello = try #require(client.next())
         #expect(hello["type"] as? String == "hello")
@@ -41,7 +56,8 @@ struct DaemonEndToEndTests {
 
         let hold = try #require(client.wait(within: 15) { $0["type"] as? String == "hold" })
         #expect(hold["point"] as? String == "temporalis R")
-        #expect(abs((hold["hold_s"] as? Double ?? 0) - 53.5) < 1.0)
+        // From 5 N on the way up (0.64 s) to 3 N on the way down (29.42 s).
+        #expect(abs((hold["hold_s"] as? Double ?? 0) - 28.78) < 0.5, "\(hold)")
 
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(seconds: 2) == 0)
@@ -71,7 +87,7 @@ struct DaemonEndToEndTests {
         let latencyMs = Double((alarm["sent_ns"] as? Int ?? 0) - (alarm["crossing_ns"] as? Int ?? 0)) / 1e6
         #expect(latencyMs >= 0 && latencyMs < 10, "alarm latency \(latencyMs) ms")
         let end = try #require(client.wait(within: 10) { $0["type"] as? String == "alarm_end" })
-        #expect((end["level"] as? Double ?? 10) < 8.5)
+        #expect((end["level"] as? Double ?? 10) <= 8.5)  // just below 8.5, printed to two decimals
         print("alarm latency: \(latencyMs) ms")
     }
 
@@ -98,12 +114,14 @@ struct DaemonEndToEndTests {
     @Test func sigintFinishesTheHoldInProgress() throws {
         let daemon = try DaemonHarness(scenario: "single-hold-1khz", speed: 10)
         let client = try daemon.connect()
-        let holding = client.wait(within: 10) { ($0["stage"] as? String) == "hold" }
+        let holding = client.wait(within: 10) { ($0["stage"] as? String) == "hold" && ($0["hold_s"] as? Double ?? 0) > 3 }
         #expect(holding != nil, "never saw the hold stage; daemon log: \(daemon.log())")
         daemon.signal(SIGINT)
         #expect(daemon.waitForExit(seconds: 2) == 0)
-        let session = try readSession(try #require(try daemon.sessionFiles().first))
-        let hold = try #require(session.records.first { $0["type"] as? String == "hold" })
+        let file = try #require(try daemon.sessionFiles().first)
+        let session = try readSession(file)
+        let hold = try #require(session.records.first { $0["type"] as? String == "hold" },
+                                "\((try? String(contentsOfFile: file, encoding: .utf8)) ?? "")\n\(daemon.log())")
         #expect(hold["open"] as? Bool == true)
         #expect(session.records.last?["type"] as? String == "summary")
     }

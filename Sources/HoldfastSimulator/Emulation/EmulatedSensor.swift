@@ -1,9 +1,9 @@
 import HoldfastSensors
 
-/// The chips Holdfast can emulate.
-public enum EmulatedChip: String, Sendable, CaseIterable {
-    case nau7802, ads1115, ads1015
+/// Every chip with a driver also has an emulator.
+public typealias EmulatedChip = SensorChip
 
+extension SensorChip {
     /// The front end each chip is sold with in Hardware/README.md's kits.
     public var frontEnd: FrontEnd { self == .nau7802 ? .buttonLoadCell : .fsrDivider }
 }
@@ -36,7 +36,7 @@ public final class EmulatedSensor {
         case .nau7802:
             let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
             bus.attach(device)
-            driver = try NAU7802(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz ?? 320)
+            driver = try chip.driver(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
             countsPerVolt = Double(1 << 23) * 128 / (0.5 * 3.3)  // the driver's defaults: gain 128, LDO 3.3 V
             hasEnded = { device.forceEnded }
@@ -44,7 +44,7 @@ public final class EmulatedSensor {
             let variant: ADS1x15.Variant = chip == .ads1115 ? .ads1115 : .ads1015
             let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
             bus.attach(device)
-            driver = try ADS1x15(variant, bus: bus, sampleRateHz: sampleRateHz)
+            driver = try chip.driver(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
             countsPerVolt = Double(variant.maxCode + 1) / 4.096  // the driver's default range
             hasEnded = { device.forceEnded }
