@@ -5,12 +5,16 @@ import HoldfastSensors
 ///
 /// Owns its descriptor and closes it exactly once (in `close()` or deinit).
 /// Selects the target with I2C_SLAVE, never I2C_SLAVE_FORCE, and only when
-/// the address changes. Interrupted calls are retried.
+/// the address changes. Interrupted calls are retried. When the adapter
+/// itself goes away (ENODEV: a USB adapter unplugged, a driver unloaded), the
+/// descriptor is dropped and the device reopened on the next transfer, so the
+/// acquisition's retries can succeed once the adapter is back.
 public final class LinuxI2CBus: I2CBus {
     public let name: String
     private let sys: I2CSyscalls
     private var fd: Int32
     private var selected: UInt8?
+    private var closedByCaller = false
 
     /// Opens `path` (e.g. "/dev/i2c-1").
     public init(path: String, syscalls: I2CSyscalls = LibI2C()) throws(SystemError) {
@@ -29,9 +33,15 @@ public final class LinuxI2CBus: I2CBus {
 
     /// Closes the descriptor; later transfers fail with EBADF. Idempotent.
     public func close() {
+        closedByCaller = true
+        release()
+    }
+
+    private func release() {
         guard fd >= 0 else { return }
         _ = sys.close(fd)
         fd = -1
+        selected = nil
     }
 
     public func readByte(_ address: UInt8, register: UInt8) throws(I2CError) -> UInt8 {
@@ -61,11 +71,17 @@ public final class LinuxI2CBus: I2CBus {
     /// Selects `address` if needed, runs `call`, retries EINTR, and turns -1 into an error.
     private func transfer(_ operation: String, _ address: UInt8, _ register: UInt8,
                           _ call: () -> Int32) throws(I2CError) -> Int32 {
-        guard fd >= 0 else { throw I2CError(operation + " (bus closed)", bus: name, address: address, register: register, errno: EBADF) }
+        guard !closedByCaller else { throw I2CError(operation + " (bus closed)", bus: name, address: address, register: register, errno: EBADF) }
+        if fd < 0 {
+            let reopened = sys.open(name)
+            guard reopened >= 0 else { throw I2CError("reopen", bus: name, address: address, register: nil, errno: sys.lastError) }
+            fd = reopened
+        }
         if selected != address {
             while sys.setAddress(fd, address) < 0 {
                 let code = sys.lastError
                 if code == EINTR { continue }
+                if code == ENODEV { release() }
                 // EBUSY: a kernel driver has claimed this address; we never force it.
                 throw I2CError("set address", bus: name, address: address, register: nil, errno: code)
             }
@@ -75,7 +91,9 @@ public final class LinuxI2CBus: I2CBus {
             let result = call()
             if result >= 0 { return result }
             let code = sys.lastError
-            if code != EINTR { throw I2CError(operation, bus: name, address: address, register: register, errno: code) }
+            if code == EINTR { continue }
+            if code == ENODEV { release() }  // the adapter is gone: reopen next time
+            throw I2CError(operation, bus: name, address: address, register: register, errno: code)
         }
     }
 }

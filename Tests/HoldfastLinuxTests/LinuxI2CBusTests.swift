@@ -105,3 +105,25 @@ struct LinuxI2CBusTests {
         }
     }
 }
+
+@Suite("Linux I2C bus, adapter loss")
+struct LinuxI2CBusAdapterLossTests {
+    @Test func aVanishedAdapterIsReopenedOnTheNextTransfer() throws {
+        let sys = MockI2CSyscalls()
+        let bus = try LinuxI2CBus(path: "/dev/i2c-3", syscalls: sys)
+        _ = try bus.readByte(0x2A, register: 1)
+        sys.failures = [("read byte 1", ENODEV), ("open", ENOENT)]
+        #expect(throws: I2CError("read byte", bus: "/dev/i2c-3", address: 0x2A, register: 1, errno: ENODEV)) {
+            try bus.readByte(0x2A, register: 1)
+        }
+        // Still gone: the reopen fails, and the acquisition will retry.
+        do { _ = try bus.readByte(0x2A, register: 1); Issue.record("no error") } catch {
+            #expect(error.operation == "reopen" && error.errno == ENOENT && error.isRecoverable)
+        }
+        // Back: reopened, the address selected again, the transfer done.
+        sys.bytes[1] = 0x42
+        #expect(try bus.readByte(0x2A, register: 1) == 0x42)
+        #expect(sys.calls.suffix(3) == ["open /dev/i2c-3", "address 42", "read byte 1"])
+        #expect(sys.closes == 1)
+    }
+}

@@ -25,7 +25,8 @@ public struct I2CError: Error, Equatable, CustomStringConvertible {
 
     /// Trouble on the wire or with the device, worth a retry.
     public var isRecoverable: Bool {
-        [EREMOTEIO, ENXIO, EIO, ETIMEDOUT, EAGAIN, ENODEV, EBUSY, EPROTO].contains(errno)
+        // ENOENT: the adapter's device node is gone (reopening after ENODEV).
+        [EREMOTEIO, ENXIO, EIO, ETIMEDOUT, EAGAIN, ENODEV, ENOENT, EBUSY, EPROTO].contains(errno)
     }
 
     /// Our own mistake: retrying cannot help.
