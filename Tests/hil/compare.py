@@ -1,0 +1,38 @@
+"""Compares the session recorded in the guest with the scenario's truth.
+
+The session's clock starts when the daemon did, the truth's when the trace
+did, so holds are compared by duration, mean force and the spacing between
+them. Prints 'hil: N passed, N failed'."""
+import json, sys
+
+session = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+truth = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+holds = [r for r in session if r.get("type") == "hold"]
+want = [r for r in truth if r.get("type") == "hold"]
+summary = next((r for r in session if r.get("type") == "summary"), None)
+checks = []
+
+def check(name, ok, detail=""):
+    checks.append(ok)
+    print(("ok   " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""))
+
+check("session recorded with a header", bool(session) and session[0].get("type") == "session")
+check("hold count", len(holds) == len(want), f"{len(holds)} vs {len(want)}")
+for i, (got, exp) in enumerate(zip(holds, want)):
+    check(f"hold {i + 1} time", abs(got["hold_s"] - exp["hold_s"]) <= 0.1, f"{got['hold_s']} vs {exp['hold_s']}")
+    check(f"hold {i + 1} mean force", abs(got["mean_n"] - exp["mean_n"]) <= 0.02 * exp["mean_n"],
+          f"{got['mean_n']} vs {exp['mean_n']}")
+if len(holds) == len(want) == 2:
+    check("spacing between holds", abs((holds[1]["start_s"] - holds[0]["start_s"]) - (want[1]["start_s"] - want[0]["start_s"])) <= 0.1)
+acq = (summary or {}).get("acquisition", {})
+check("clean end with a summary", summary is not None)
+removed = len(sys.argv) > 3 and sys.argv[3] == "removed"
+if removed:
+    check("the removed chip was recovered", acq.get("recoveries", 0) >= 1, json.dumps(acq))
+    check("the gap was recorded", acq.get("gaps", 0) >= 1 and any(r.get("type") == "gap" for r in session))
+else:
+    print("SKIP the chip-removal fault: the kernel kept i2c-stub loaded while the daemon had its adapter open")
+check("samples arrived through the kernel", acq.get("samples", 0) > 250 * 20, f"{acq.get('samples')} samples")
+failed = checks.count(False)
+print(f"hil: {len(checks) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,46 @@
+#!/bin/busybox sh
+# /init of the hardware-in-the-loop guest: loads i2c-stub and gpio-sim, runs the
+# unmodified daemon against them while the feeder plays the trace, removes the
+# stub mid-session and puts it back, then prints the session for the host.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+mkdir -p /run /sessions /tmp
+insmod /modules/configfs.ko; mount -t configfs none /sys/kernel/config
+insmod /modules/i2c-dev.ko
+insmod /modules/i2c-stub.ko chip_addr=0x48
+insmod /modules/irq_sim.ko
+insmod /modules/gpio-sim.ko
+G=/sys/kernel/config/gpio-sim/holdfast
+mkdir $G $G/gpio-bank0 $G/gpio-bank0/line0
+echo 1 > $G/gpio-bank0/num_lines
+echo holdfast-drdy > $G/gpio-bank0/label
+echo drdy > $G/gpio-bank0/line0/name
+echo 1 > $G/live
+PULL=/sys/devices/platform/$(cat $G/dev_name)/$(cat $G/gpio-bank0/chip_name)/sim_gpio0/pull
+echo pull-up > $PULL
+for d in /sys/class/i2c-dev/*; do grep -q "SMBus stub driver" $d/name && BUS=/dev/$(basename $d); done
+echo "HIL: bus $BUS, data-ready $PULL" > /dev/console
+cat > /cal.json <<CAL
+{"format":1,"sensor":{"chip":"ADS1115","bus":"$BUS","address":72},"offset_counts":0,"newtons_per_count":0.01,"known_mass_kg":1,"noise_n":0,"created":"hil"}
+CAL
+/holdfast daemon --sensor ads1115 --bus $BUS --rate-hz 250 --drdy holdfast-drdy:0 --calibration /cal.json \
+  --state-dir /sessions --socket /run/hf.sock --realtime-priority off 2>/daemon.log &
+DAEMON=$!
+for i in $(seq 100); do [ -S /run/hf.sock ] && break; sleep 0.1; done
+# The fault: the chip (the stub adapter) disappears for a second between the holds.
+# The kernel refuses while a process holds /dev/i2c-N open; the host reports which happened.
+(sleep 14
+ if rmmod i2c_stub 2>/tmp/rmmod.err; then
+   echo "HIL: stub removed"; sleep 1; insmod /modules/i2c-stub.ko chip_addr=0x48; echo "HIL: stub back"
+ else
+   echo "HIL: stub not removable: $(cat /tmp/rmmod.err)"
+ fi) &
+/holdfast feed-stub /trace.csv --bus $BUS --pull $PULL --rate-hz 250
+sleep 1
+kill -TERM $DAEMON; wait $DAEMON; echo "HIL: daemon exit $?"
+echo "=== SESSION BEGIN"; cat /sessions/*.jsonl; echo "=== SESSION END"
+echo "=== DAEMON LOG"; cat /daemon.log; echo "=== LOG END"
+# isa-debug-exit: qemu exits with status (value << 1) | 1.
+printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+poweroff -f

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Hardware-in-the-loop: boots Debian's own kernel under qemu-system-x86_64 (TCG)
+# with i2c-stub and gpio-sim (built here out of tree from linux-source), runs
+# the unmodified static `holdfast` daemon against /dev/i2c-N and a gpiochip,
+# and compares the session it records with the scenario's truth.
+# Usage: Tests/hil/run-hil.sh      Skips, saying why, only where qemu cannot be installed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+work=$root/.build-hil
+mkdir -p "$work"
+
+kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n 1)
+[ -n "$kver" ] || { echo "hil: SKIPPED: no linux-image-amd64 in the package lists"; exit 0; }
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 busybox-static cpio \
+      "linux-headers-$kver" linux-source-6.1 >/dev/null 2>"$work/apt.log"; then
+  echo "hil: SKIPPED: qemu or the kernel packages cannot be installed here:"; tail -n 3 "$work/apt.log"; exit 0
+fi
+
+# The guest kernel and its modules, unpacked (installing the image would run the host's initramfs hooks).
+if [ ! -f "$work/image/boot/vmlinuz-$kver" ]; then
+  (cd "$work" && apt-get download "linux-image-$kver" >/dev/null 2>&1 && dpkg-deb -x linux-image-"$kver"_*.deb image)
+fi
+modules=$work/image/lib/modules/$kver/kernel
+
+# gpio-sim and irq_sim are not built by Debian: build them against the matching headers.
+if [ ! -f "$work/mod/gpio-sim.ko" ]; then
+  rm -rf "$work/mod" "$work/src" && mkdir -p "$work/mod" "$work/src"
+  tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$work/src" --wildcards \
+      '*/drivers/gpio/gpio-sim.c' '*/drivers/gpio/gpiolib.h' '*/kernel/irq/irq_sim.c'
+  cp "$work"/src/*/drivers/gpio/gpio-sim.c "$work"/src/*/drivers/gpio/gpiolib.h "$work"/src/*/kernel/irq/irq_sim.c "$work/mod/"
+  # irq_to_desc() is not exported to modules; generic_handle_irq() does the same for us.
+  sed -i 's/handle_simple_irq(irq_to_desc(irqnum));/generic_handle_irq(irqnum);/' "$work/mod/irq_sim.c"
+  printf '\n#include <linux/module.h>\nMODULE_LICENSE("GPL");\n' >> "$work/mod/irq_sim.c"
+  echo 'obj-m := irq_sim.o gpio-sim.o' > "$work/mod/Makefile"
+  make -s -C "/usr/src/linux-headers-$kver" M="$work/mod" modules >/dev/null
+fi
+
+# The daemon, with the Swift runtime linked in, and what it still loads dynamically.
+swift build -c release --product holdfast --static-swift-stdlib --scratch-path .build-static >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/holdfast
+
+# The trace and its truth.
+"$bin" simulate Tests/hil/hil.scenario --trace "$work/trace.csv" --truth "$work/truth.jsonl" >/dev/null
+
+# The initramfs.
+rm -rf "$work/rootfs" && mkdir -p "$work/rootfs"/{bin,modules,proc,sys,dev,lib64,lib/x86_64-linux-gnu}
+cp /bin/busybox "$work/rootfs/bin/busybox"
+strip -o "$work/rootfs/holdfast" "$bin"
+for lib in $(ldd "$bin" | awk '/=>/ {print $3}'); do cp -L "$lib" "$work/rootfs/lib/x86_64-linux-gnu/"; done
+cp -L /lib64/ld-linux-x86-64.so.2 "$work/rootfs/lib64/"
+cp "$modules/fs/configfs/configfs.ko" "$modules/drivers/i2c/i2c-dev.ko" "$modules/drivers/i2c/i2c-stub.ko" \
+   "$work/mod/irq_sim.ko" "$work/mod/gpio-sim.ko" "$work/rootfs/modules/"
+cp "$work/trace.csv" "$work/rootfs/trace.csv"
+install -m 0755 Tests/hil/init.sh "$work/rootfs/init"
+(cd "$work/rootfs" && find . | cpio -o -H newc --quiet | gzip -1 > "$work/initramfs.gz")
+
+echo "hil: booting $kver under qemu (TCG)"
+start=$SECONDS
+set +e
+timeout 600 qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
+  -kernel "$work/image/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
+  -append "console=ttyS0 quiet panic=-1" -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$work/console.log" 2>&1
+status=$?
+set -e
+echo "hil: guest ran $((SECONDS - start)) s, qemu status $status"
+grep -E '^HIL:' "$work/console.log" | tr -d '\r' || true
+sed -n '/=== SESSION BEGIN/,/=== SESSION END/p' "$work/console.log" | tr -d '\r' | sed '1d;$d' > "$work/session.jsonl"
+fault=$(grep -q '^HIL: stub removed' "$work/console.log" && echo removed || echo kept)
+python3 Tests/hil/compare.py "$work/session.jsonl" "$work/truth.jsonl" "$fault" || {
+  echo "--- daemon log"; sed -n '/=== DAEMON LOG/,/=== LOG END/p' "$work/console.log" | tail -n 30; exit 1; }
