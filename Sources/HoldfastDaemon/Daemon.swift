@@ -306,7 +306,7 @@ public final class Daemon {
             session.record(SessionEncoding.mark(note, atNs: session.relative(t)))
             return reply(id: id)
         case .status:
-            return liveFrame()
+            return liveFrame(id: id)
         }
     }
 
@@ -342,7 +342,8 @@ public final class Daemon {
 
     // MARK: Live frames
 
-    private func liveFrame() -> [UInt8] {
+    /// A live frame; `id` marks one sent in reply to a status command.
+    private func liveFrame(id: String? = nil) -> [UInt8] {
         let live = core.live.snapshot
         let stats = acquisition.statistics.snapshot
         let level = scale.level(atForce: live.forceN)
@@ -366,6 +367,7 @@ public final class Daemon {
         if let e = stats.lastError { sensorLine.field("last_error", e) }
         var line = JSONLine()
         line.field("type", "live")
+        if let id { line.field("id", id) }
         line.field("t_s", nanoseconds: session.map { $0.relative(live.timeNs) } ?? live.timeNs)
         line.field("force_n", scaled: Int64((live.forceN * 100).rounded()), decimals: 2)
         line.field("level", level: level)

@@ -84,6 +84,8 @@ struct HarnessError: Error, CustomStringConvertible {
 final class SocketClient {
     let fd: Int32
     private var buffer: [UInt8] = []
+    /// Every message read so far, in order: events that arrived while waiting for something else.
+    private(set) var history: [[String: Any]] = []
 
     init?(path: String) {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -112,13 +114,22 @@ final class SocketClient {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[..<newline])
                 buffer.removeSubrange(...newline)
-                return (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+                let message = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+                if let message { history.append(message) }
+                return message
             }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 { buffer += chunk[..<n] } else if n == 0 { return nil }
         }
         return nil
+    }
+
+    /// The first message so far, or from now on, that satisfies `match` (for events that may
+    /// already have gone by while the test waited for a reply).
+    func event(within seconds: Double = 10, _ match: ([String: Any]) -> Bool) -> [String: Any]? {
+        if let seen = history.first(where: match) { return seen }
+        return wait(within: seconds, for: match)
     }
 
     /// Skips messages until one satisfies `match`.

@@ -19,9 +19,12 @@ final class ADS1x15Emulator: EmulatedDevice {
     private(set) var forceEnded = false
 
     private let rateOverrideHz: Double?
+    /// When the emulated sensor was switched on: drift grows from here.
+    private let originNs: Int64
 
     init(_ variant: ADS1x15.Variant, address: UInt8 = 0x48, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
-         rateOverrideHz: Double? = nil) {
+         rateOverrideHz: Double? = nil, originNs: Int64 = 0) {
+        self.originNs = originNs
         self.variant = variant
         self.rateOverrideHz = rateOverrideHz
         self.address = address
@@ -98,7 +101,7 @@ final class ADS1x15Emulator: EmulatedDevice {
         } else {
             let f = force.force(atNs: completion)
             if f == nil { forceEnded = true }
-            code = (frontEnd.volts(forceN: f ?? 0, timeNs: completion, index: k) * codesPerVolt).rounded()
+            code = (frontEnd.volts(forceN: f ?? 0, timeNs: completion - originNs, index: k) * codesPerVolt).rounded()
         }
         let clipped = Int32(min(max(code, -limit - 1), limit))
         cache = (k, clipped)

@@ -34,7 +34,8 @@ public final class EmulatedSensor {
         let countsPerVolt: Double
         switch chip {
         case .nau7802:
-            let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
+            let device = NAU7802Emulator(frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz,
+                                         originNs: self.clock.nowNs())
             bus.attach(device)
             driver = try chip.driver(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
@@ -42,7 +43,8 @@ public final class EmulatedSensor {
             hasEnded = { device.forceEnded }
         case .ads1115, .ads1015:
             let variant: ADS1x15.Variant = chip == .ads1115 ? .ads1115 : .ads1015
-            let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz)
+            let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz,
+                                         originNs: self.clock.nowNs())
             bus.attach(device)
             driver = try chip.driver(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)

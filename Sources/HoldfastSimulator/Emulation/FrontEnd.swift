@@ -25,7 +25,7 @@ public struct FrontEnd: Sendable, Equatable {
     /// A force-sensing resistor in a divider with a buffer, 0–3.3 V over 0–200 N: the ADS1115 kit.
     public static let fsrDivider = FrontEnd(voltsPerNewton: 3.3 / 200, offsetVolts: 0.012, noiseVolts: 0.3e-3)
 
-    /// Volts at the input for `forceN` at conversion `index` completed at `timeNs`.
+    /// Volts at the input for `forceN` at conversion `index`, `timeNs` after the sensor was switched on.
     public func volts(forceN: Double, timeNs: Int64, index: Int64) -> Double {
         var random = SplitMix64(seed: seed ^ (UInt64(bitPattern: index) &* 0x9E37_79B9_7F4A_7C15))
         return offsetVolts + driftVoltsPerSecond * Double(timeNs) / 1e9 + forceN * voltsPerNewton

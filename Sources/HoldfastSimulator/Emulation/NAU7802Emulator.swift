@@ -21,9 +21,12 @@ final class NAU7802Emulator: EmulatedDevice {
     static let rates: [UInt8: Double] = [0: 10, 1: 20, 2: 40, 3: 80, 7: 320]
 
     private let rateOverrideHz: Double?
+    /// When the emulated sensor was switched on: drift grows from here.
+    private let originNs: Int64
 
     init(address: UInt8 = NAU7802.defaultAddress, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
-         rateOverrideHz: Double? = nil) {
+         rateOverrideHz: Double? = nil, originNs: Int64 = 0) {
+        self.originNs = originNs
         self.address = address
         self.rateOverrideHz = rateOverrideHz
         self.frontEnd = frontEnd
@@ -143,10 +146,10 @@ final class NAU7802Emulator: EmulatedDevice {
         if faults.active(.saturate, at: completion) {
             counts = limit
         } else if let f = force.force(atNs: completion) {
-            counts = (frontEnd.volts(forceN: f, timeNs: completion, index: k) * countsPerVolt).rounded()
+            counts = (frontEnd.volts(forceN: f, timeNs: completion - originNs, index: k) * countsPerVolt).rounded()
         } else {
             forceEnded = true
-            counts = (frontEnd.volts(forceN: 0, timeNs: completion, index: k) * countsPerVolt).rounded()
+            counts = (frontEnd.volts(forceN: 0, timeNs: completion - originNs, index: k) * countsPerVolt).rounded()
         }
         let clipped = Int32(min(max(counts, -limit - 1), limit))
         cache = (k, clipped)
