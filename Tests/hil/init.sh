@@ -29,7 +29,8 @@ CAL
 DAEMON=$!
 for i in $(seq 100); do [ -S /run/hf.sock ] && break; sleep 0.1; done
 # The fault: the chip (the stub adapter) disappears for a second between the holds.
-# The kernel refuses while a process holds /dev/i2c-N open; the host reports which happened.
+# The kernel refuses while a process holds /dev/i2c-N open (and `rmmod -f` blocks in
+# i2c_del_adapter until that process closes it); the host reports which happened.
 (sleep 14
  if rmmod i2c_stub 2>/tmp/rmmod.err; then
    echo "HIL: stub removed"; sleep 1; insmod /modules/i2c-stub.ko chip_addr=0x48; echo "HIL: stub back"

@@ -58,7 +58,7 @@ install -m 0755 Tests/hil/init.sh "$work/rootfs/init"
 echo "hil: booting $kver under qemu (TCG)"
 start=$SECONDS
 set +e
-timeout 600 qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
+timeout ${HIL_TIMEOUT:-600} qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
   -kernel "$work/image/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
   -append "console=ttyS0 quiet panic=-1" -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$work/console.log" 2>&1
 status=$?
