@@ -10,10 +10,13 @@ root=$PWD
 work=$root/.build-hil
 mkdir -p "$work"
 
-kver=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n 1)
+kernel_version() { apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n 1; }
+kver=$(kernel_version)
+[ -n "$kver" ] || { apt-get update -qq >/dev/null 2>&1 || true; kver=$(kernel_version); }
 [ -n "$kver" ] || { echo "hil: SKIPPED: no linux-image-amd64 in the package lists"; exit 0; }
+series=$(echo "$kver" | cut -d. -f1,2)  # 6.1 on bookworm, 6.12 on trixie
 if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 busybox-static cpio \
-      "linux-headers-$kver" linux-source-6.1 >/dev/null 2>"$work/apt.log"; then
+      "linux-headers-$kver" "linux-source-$series" >/dev/null 2>"$work/apt.log"; then
   echo "hil: SKIPPED: qemu or the kernel packages cannot be installed here:"; tail -n 3 "$work/apt.log"; exit 0
 fi
 
@@ -26,7 +29,7 @@ modules=$work/image/lib/modules/$kver/kernel
 # gpio-sim and irq_sim are not built by Debian: build them against the matching headers.
 if [ ! -f "$work/mod/gpio-sim.ko" ]; then
   rm -rf "$work/mod" "$work/src" && mkdir -p "$work/mod" "$work/src"
-  tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$work/src" --wildcards \
+  tar -xJf "/usr/src/linux-source-$series.tar.xz" -C "$work/src" --wildcards \
       '*/drivers/gpio/gpio-sim.c' '*/drivers/gpio/gpiolib.h' '*/kernel/irq/irq_sim.c'
   cp "$work"/src/*/drivers/gpio/gpio-sim.c "$work"/src/*/drivers/gpio/gpiolib.h "$work"/src/*/kernel/irq/irq_sim.c "$work/mod/"
   # irq_to_desc() is not exported to modules; generic_handle_irq() does the same for us.
