@@ -50,7 +50,7 @@ public enum ScenarioFile {
         var template = Array((base + "/holdfast-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
         guard made else { throw SystemError("mkdtemp", base, errno: errno) }
-        return String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }  // non-empty: never nil
     }
 
     /// A whole small text file (scenarios are a few kilobytes).
