@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "HoldfastSensors", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
         // /dev/i2c-N and gpiochip implementations behind a syscall seam.
         .target(name: "HoldfastLinux", dependencies: ["HoldfastSensors", "CI2C", "CGPIOD", "CLinux"]),
-        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
+        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
         .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
         .target(
             name: "HoldfastReplay",

@@ -30,7 +30,12 @@ public final class Daemon {
     private let delayNs: Int64
     private var clients: [ControlClient] = []
     private var session: SessionRecorder?
-    private var scale: PressureScale
+    /// The signal path's configuration; its scale follows the client's ratings.
+    private var signalConfig: SignalConfig
+    private var scale: PressureScale {
+        get { signalConfig.scale }
+        set { signalConfig.scale = newValue }
+    }
     private var acquisitionThread: JoinableThread?
     private var coreThread: JoinableThread?
     private let stopAcquisition = StopFlag()
@@ -40,7 +45,6 @@ public final class Daemon {
     public init(config: DaemonConfig, environment: [String: String], log: @escaping @Sendable (String) -> Void) throws(DaemonError) {
         self.config = config
         self.log = log
-        scale = config.scale
         // Block the termination signals before any thread starts, so only the signalfd sees them.
         signalFD = holdfast_signalfd_for_termination()
         guard signalFD >= 0 else { throw DaemonError("signalfd: \(SystemError.describe(errno))") }
@@ -54,12 +58,11 @@ public final class Daemon {
             events.push(.point(label, atNs: t))
         }
         do { ring = try SPSCRing<Sample>(minimumCapacity: 1 << 14) } catch { throw DaemonError(error.description) }
+        signalConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
+                                    cutoffHz: config.cutoffHz, thresholds: config.thresholds, scale: config.scale,
+                                    zeroTracking: true)
         let chain: SignalChain
-        do {
-            chain = try SignalChain(SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
-                                                 cutoffHz: config.cutoffHz, thresholds: config.thresholds, scale: config.scale,
-                                                 zeroTracking: true))
-        } catch { throw DaemonError("signal path: \(error)") }
+        do { chain = try SignalChain(signalConfig) } catch { throw DaemonError("signal path: \(error)") }
         delayNs = chain.delayNs
         core = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
         acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
@@ -132,8 +135,7 @@ public final class Daemon {
     // MARK: Sessions
 
     private func startSession(client: String?) {
-        let chainConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
-                                       cutoffHz: config.cutoffHz, thresholds: config.thresholds, scale: scale, zeroTracking: true)
+        let chainConfig = signalConfig
         let sensorName = sensor.description
         let delay = delayNs
         do {
@@ -158,10 +160,7 @@ public final class Daemon {
         let stats = acquisition.statistics.snapshot
         let lost = session.finish(samplesNow: core.live.snapshot.samples, lastNs: sensor.clock.nowNs(),
                                   dropped: ring.droppedCount, saturated: stats.saturated,
-                                  acquisition: AcquisitionSummary(samples: stats.samples, errors: stats.errors,
-                                                                  recoveries: stats.recoveries, gaps: stats.gaps,
-                                                                  longestGapNs: stats.longestGapNs, polled: stats.polledSamples,
-                                                                  saturated: stats.saturated))
+                                  acquisition: AcquisitionSummary(stats))
         if !lost.isEmpty { log("session \(session.log.path): \(lost.count) records could not be written: \(session.log.fault?.description ?? "")") }
         log("session ended: \(session.log.path)")
         self.session = nil

@@ -14,12 +14,7 @@ protocol ReplayProducer {
 }
 
 extension ReplayProducer {
-    var acquisitionSummary: AcquisitionSummary? {
-        acquisitionSnapshot.map {
-            AcquisitionSummary(samples: $0.samples, errors: $0.errors, recoveries: $0.recoveries, gaps: $0.gaps,
-                               longestGapNs: $0.longestGapNs, polled: $0.polledSamples, saturated: $0.saturated)
-        }
-    }
+    var acquisitionSummary: AcquisitionSummary? { acquisitionSnapshot.map(AcquisitionSummary.init) }
 }
 
 /// The trace's rows, parsed and pushed as they are: one count is 0.1 mN.

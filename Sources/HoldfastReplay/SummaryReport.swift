@@ -39,7 +39,7 @@ public enum SummaryReport {
     }
 
     /// One table row; a negative width left-aligns that column.
-    static func row(_ cells: [String], _ widths: [Int]) -> String {
+    public static func row(_ cells: [String], _ widths: [Int]) -> String {
         var line = ""
         for (cell, width) in zip(cells, widths) {
             let pad = String(repeating: " ", count: max(0, abs(width) - cell.count))

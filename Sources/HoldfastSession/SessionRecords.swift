@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastSensors
 
 /// The current session-file format; see docs/session-format.md.
 public let sessionFormatVersion = 1
@@ -89,6 +90,12 @@ public struct AcquisitionSummary: Sendable, Equatable {
         self.longestGapNs = longestGapNs
         self.polled = polled
         self.saturated = saturated
+    }
+
+    /// The figures the acquisition loop kept.
+    public init(_ s: AcquisitionStatistics.Snapshot) {
+        self.init(samples: s.samples, errors: s.errors, recoveries: s.recoveries, gaps: s.gaps,
+                  longestGapNs: s.longestGapNs, polled: s.polledSamples, saturated: s.saturated)
     }
 }
 

@@ -127,8 +127,6 @@ public struct WatchState: Sendable {
 extension String {
     /// One decimal, without Foundation.
     init(format1 v: Double) {
-        let tenths = Int64((v * 10).rounded())
-        let sign = tenths < 0 ? "-" : ""
-        self = sign + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
+        self = DecimalText.format(Int64((v * 10).rounded()), decimals: 1)
     }
 }

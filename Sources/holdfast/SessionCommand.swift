@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HoldfastReplay
 import HoldfastSession
 
 struct SessionCommand: ParsableCommand {
@@ -62,12 +63,8 @@ struct SessionCommand: ParsableCommand {
 
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-        /// One row; a negative width left-aligns.
         func row(_ cells: [String], _ widths: [Int]) -> String {
-            zip(cells, widths).map { cell, w in
-                let pad = String(repeating: " ", count: max(0, abs(w) - cell.count))
-                return w < 0 ? cell + pad : pad + cell
-            }.joined(separator: " ")
+            String(SummaryReport.row(cells, widths).dropLast())  // print() adds the newline
         }
     }
 
