@@ -16,6 +16,10 @@ public protocol I2CSyscalls: AnyObject {
     func readWordData(_ fd: Int32, _ register: UInt8) -> Int32
     func writeWordData(_ fd: Int32, _ register: UInt8, _ value: UInt16) -> Int32
     func readI2CBlockData(_ fd: Int32, _ register: UInt8, _ buffer: UnsafeMutableRawBufferPointer) -> Int32
+    /// Whether the node at `path` no longer names the device `fd` has open:
+    /// gone, or now another device. Only proof counts: a failure other than
+    /// a missing node (EACCES on /dev, say) is not taken as removal.
+    func deviceRemoved(path: String, fd: Int32) -> Bool
     var lastError: Int32 { get }
 }
 
@@ -37,5 +41,11 @@ public final class LibI2C: I2CSyscalls {
     public func readI2CBlockData(_ fd: Int32, _ register: UInt8, _ buffer: UnsafeMutableRawBufferPointer) -> Int32 {
         i2c_smbus_read_i2c_block_data(fd, register, UInt8(buffer.count),
                                       buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
+    }
+    public func deviceRemoved(path: String, fd: Int32) -> Bool {
+        var node = stat(), open = stat()
+        guard fstat(fd, &open) == 0 else { return false }
+        if stat(path, &node) != 0 { return errno == ENOENT || errno == ENOTDIR }
+        return node.st_rdev != open.st_rdev || (node.st_mode & S_IFMT) != (open.st_mode & S_IFMT)
     }
 }

@@ -5,21 +5,34 @@ import HoldfastSensors
 ///
 /// Owns its descriptor and closes it exactly once (in `close()` or deinit).
 /// Selects the target with I2C_SLAVE, never I2C_SLAVE_FORCE, and only when
-/// the address changes. Interrupted calls are retried. When the adapter
-/// itself goes away (ENODEV: a USB adapter unplugged, a driver unloaded), the
-/// descriptor is dropped and the device reopened on the next transfer, so the
-/// acquisition's retries can succeed once the adapter is back.
+/// the address changes. Interrupted calls are retried.
+///
+/// When the adapter itself goes away (a USB bridge unplugged, its driver
+/// unloaded) the descriptor is dropped and the device reopened on a later
+/// transfer, so the acquisition's retries succeed once the adapter is back.
+/// The kernel cannot finish removing an adapter while anyone holds it open
+/// (i2c_del_adapter waits for the last close, and meanwhile transfers may
+/// still succeed), so ENODEV alone is not enough: the bus also checks that
+/// its node still names its device, after every failure and once a second.
 public final class LinuxI2CBus: I2CBus {
+    /// How long the kernel may be kept waiting for our close after removing the node.
+    public static let removalCheckIntervalNs: Int64 = 1_000_000_000
+
     public let name: String
     private let sys: I2CSyscalls
+    private let clock: MonotonicClock
     private var fd: Int32
     private var selected: UInt8?
     private var closedByCaller = false
+    private var nextRemovalCheckNs: Int64
 
     /// Opens `path` (e.g. "/dev/i2c-1").
-    public init(path: String, syscalls: I2CSyscalls = LibI2C()) throws(SystemError) {
+    public init(path: String, syscalls: I2CSyscalls = LibI2C(),
+                clock: MonotonicClock = SystemMonotonicClock()) throws(SystemError) {
         name = path
         sys = syscalls
+        self.clock = clock
+        nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
         let opened = syscalls.open(path)
         guard opened >= 0 else {
             let code = syscalls.lastError
@@ -42,6 +55,19 @@ public final class LinuxI2CBus: I2CBus {
         _ = sys.close(fd)
         fd = -1
         selected = nil
+    }
+
+    /// Drops the descriptor if the adapter's node is gone or names another
+    /// device, so the kernel can finish removing the adapter.
+    private func releaseIfRemoved() -> Bool {
+        guard fd >= 0, sys.deviceRemoved(path: name, fd: fd) else { return false }
+        release()
+        return true
+    }
+
+    /// After a failure: ENODEV says the adapter is gone; otherwise look at its node.
+    private func releaseIfGone(after code: Int32) {
+        if code == ENODEV { release() } else { _ = releaseIfRemoved() }
     }
 
     public func readByte(_ address: UInt8, register: UInt8) throws(I2CError) -> UInt8 {
@@ -74,14 +100,20 @@ public final class LinuxI2CBus: I2CBus {
         guard !closedByCaller else { throw I2CError(operation + " (bus closed)", bus: name, address: address, register: register, errno: EBADF) }
         if fd < 0 {
             let reopened = sys.open(name)
-            guard reopened >= 0 else { throw I2CError("reopen", bus: name, address: address, register: nil, errno: sys.lastError) }
+            guard reopened >= 0 else { throw I2CError(I2CError.reopen, bus: name, address: address, register: nil, errno: sys.lastError) }
             fd = reopened
+            nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
+        } else if clock.nowNs() >= nextRemovalCheckNs {
+            nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
+            if releaseIfRemoved() {
+                throw I2CError(operation + " (adapter removed)", bus: name, address: address, register: register, errno: ENODEV)
+            }
         }
         if selected != address {
             while sys.setAddress(fd, address) < 0 {
                 let code = sys.lastError
                 if code == EINTR { continue }
-                if code == ENODEV { release() }
+                releaseIfGone(after: code)
                 // EBUSY: a kernel driver has claimed this address; we never force it.
                 throw I2CError("set address", bus: name, address: address, register: nil, errno: code)
             }
@@ -92,7 +124,7 @@ public final class LinuxI2CBus: I2CBus {
             if result >= 0 { return result }
             let code = sys.lastError
             if code == EINTR { continue }
-            if code == ENODEV { release() }  // the adapter is gone: reopen next time
+            releaseIfGone(after: code)
             throw I2CError(operation, bus: name, address: address, register: register, errno: code)
         }
     }

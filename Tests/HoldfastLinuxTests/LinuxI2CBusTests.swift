@@ -60,6 +60,7 @@ struct LinuxI2CBusTests {
             func readWordData(_ fd: Int32, _ r: UInt8) -> Int32 { 0 }
             func writeWordData(_ fd: Int32, _ r: UInt8, _ v: UInt16) -> Int32 { 0 }
             func readI2CBlockData(_ fd: Int32, _ r: UInt8, _ b: UnsafeMutableRawBufferPointer) -> Int32 { 2 }
+            func deviceRemoved(path: String, fd: Int32) -> Bool { false }
         }
         let bus = try LinuxI2CBus(path: "/dev/i2c-1", syscalls: Short())
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 3, alignment: 1)
@@ -125,5 +126,66 @@ struct LinuxI2CBusAdapterLossTests {
         #expect(try bus.readByte(0x2A, register: 1) == 0x42)
         #expect(sys.calls.suffix(3) == ["open /dev/i2c-3", "address 42", "read byte 1"])
         #expect(sys.closes == 1)
+    }
+
+    /// The kernel's removal waits for our close while transfers still work:
+    /// the bus must notice the node has gone by itself, within a second.
+    @Test func aRemovedNodeIsNoticedWithinASecondAndTheDescriptorDropped() throws {
+        let sys = MockI2CSyscalls(), clock = ManualClock()
+        let bus = try LinuxI2CBus(path: "/dev/i2c-4", syscalls: sys, clock: clock)
+        sys.bytes[2] = 0x11
+        #expect(try bus.readByte(0x48, register: 2) == 0x11)
+        sys.nodeRemoved = true
+        clock.now += LinuxI2CBus.removalCheckIntervalNs / 2
+        #expect(try bus.readByte(0x48, register: 2) == 0x11)  // not looked at yet: no stat per transfer
+        #expect(sys.removalChecks == 0 && sys.closes == 0)
+        clock.now += LinuxI2CBus.removalCheckIntervalNs / 2
+        do { _ = try bus.readByte(0x48, register: 2); Issue.record("no error") } catch {
+            #expect(error.errno == ENODEV && error.isRecoverable)
+            #expect(error.description.contains("/dev/i2c-4") && error.description.contains("adapter removed"))
+        }
+        #expect(sys.closes == 1)
+        // While the adapter is away the reopen fails; once it is back the bus carries on.
+        sys.failures = [("open", ENOENT)]
+        #expect(throws: I2CError.self) { try bus.readByte(0x48, register: 2) }
+        sys.nodeRemoved = false
+        #expect(try bus.readByte(0x48, register: 2) == 0x11)
+        #expect(sys.calls.suffix(3) == ["open /dev/i2c-4", "address 72", "read byte 2"])
+        #expect(sys.closes == 1)
+    }
+
+    @Test func aFailedTransferLooksAtTheNodeAtOnce() throws {
+        let sys = MockI2CSyscalls(), clock = ManualClock()
+        let bus = try LinuxI2CBus(path: "/dev/i2c-4", syscalls: sys, clock: clock)
+        _ = try bus.readByte(0x48, register: 0)
+        sys.failures = [("read byte 0", EIO)]
+        #expect(throws: I2CError("read byte", bus: "/dev/i2c-4", address: 0x48, register: 0, errno: EIO)) {
+            try bus.readByte(0x48, register: 0)
+        }
+        #expect(sys.removalChecks == 1 && sys.closes == 0)  // an EIO with the node in place keeps the descriptor
+        sys.failures = [("read byte 0", EIO)]
+        sys.nodeRemoved = true
+        #expect(throws: I2CError.self) { try bus.readByte(0x48, register: 0) }
+        #expect(sys.closes == 1)
+    }
+
+    /// The real check: a node that disappears or comes back as another device is removal.
+    @Test func theRealCheckComparesTheNodeWithTheOpenDevice() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-node-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let node = dir + "/i2c-9", sys = LibI2C()
+        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: "/dev/null")
+        let fd = sys.open(node)
+        try #require(fd >= 0)
+        defer { _ = sys.close(fd) }
+        #expect(!sys.deviceRemoved(path: node, fd: fd))
+        try FileManager.default.removeItem(atPath: node)
+        #expect(sys.deviceRemoved(path: node, fd: fd))
+        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: "/dev/zero")
+        #expect(sys.deviceRemoved(path: node, fd: fd))
+        try FileManager.default.removeItem(atPath: node)
+        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: "/dev/null")
+        #expect(!sys.deviceRemoved(path: node, fd: fd))
     }
 }

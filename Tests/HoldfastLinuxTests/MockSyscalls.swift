@@ -10,6 +10,9 @@ final class MockI2CSyscalls: I2CSyscalls {
     var failures: [(prefix: String, errno: Int32)] = []
     var bytes: [UInt8: UInt8] = [:]
     var closes = 0
+    /// Whether the node no longer names the open device (the adapter is being removed).
+    var nodeRemoved = false
+    var removalChecks = 0
 
     private func fails(_ call: String) -> Bool {
         calls.append(call)
@@ -35,11 +38,22 @@ final class MockI2CSyscalls: I2CSyscalls {
     func writeWordData(_ fd: Int32, _ register: UInt8, _ value: UInt16) -> Int32 {
         fails("write word \(register) \(value)") ? -1 : 0
     }
+    func deviceRemoved(path: String, fd: Int32) -> Bool {
+        removalChecks += 1
+        return nodeRemoved
+    }
     func readI2CBlockData(_ fd: Int32, _ register: UInt8, _ buffer: UnsafeMutableRawBufferPointer) -> Int32 {
         if fails("read block \(register) \(buffer.count)") { return -1 }
         for i in 0..<buffer.count { buffer[i] = UInt8(i + 1) }
         return Int32(buffer.count)
     }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: MonotonicClock {
+    var now: Int64 = 5_000_000_000
+    func nowNs() -> Int64 { now }
+    func sleep(untilNs: Int64) { now = max(now, untilNs) }
 }
 
 /// Stands in for libgpiod.

@@ -29,6 +29,12 @@ public struct I2CError: Error, Equatable, CustomStringConvertible {
         [EREMOTEIO, ENXIO, EIO, ETIMEDOUT, EAGAIN, ENODEV, ENOENT, EBUSY, EPROTO].contains(errno)
     }
 
+    /// The operation of a bus reopening its adapter after losing it.
+    public static let reopen = "reopen"
+
+    /// The adapter's device node is not there to reopen: unplugged, or its driver unloaded.
+    public var isAdapterGone: Bool { operation == Self.reopen && (errno == ENOENT || errno == ENODEV || errno == ENXIO) }
+
     /// Our own mistake: retrying cannot help.
     public var isBug: Bool { errno == EBADF || errno == EFAULT }
 

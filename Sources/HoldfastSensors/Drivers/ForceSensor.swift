@@ -1,3 +1,5 @@
+import HoldfastPOSIX
+
 /// Which chip, on which bus, at which address: recorded with every
 /// calibration so a calibration is never applied to another sensor.
 public struct SensorIdentity: Sendable, Equatable, Codable {
@@ -41,6 +43,8 @@ public enum SensorError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .noChip(let id, let e) where e.isAdapterGone:
+            "\(id.description): the adapter \(id.bus) is gone (\(SystemError.describe(e.errno))): unplugged, or its driver unloaded; retrying"
         case .noChip(let id, let e):
             "no \(id.chip) answers at 0x\(hex(id.address)) on \(id.bus) (\(e.description)); check wiring, power and address"
         case .wrongChip(let id, let why): "the device at 0x\(hex(id.address)) on \(id.bus) is not a \(id.chip): \(why)"
