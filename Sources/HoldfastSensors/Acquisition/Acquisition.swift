@@ -7,7 +7,9 @@ import HoldfastPOSIX
 /// - Waits on the data-ready line with a timeout of a few periods; when no
 ///   line is configured, or it goes silent, it polls: the chip's ready bit
 ///   if it has one, otherwise paced by the sample period. It tries the line
-///   again every second.
+///   again every second. Edges stamped before the chip was last (re)started
+///   are discarded: the kernel queues edges while we are away (in a backoff,
+///   say), and they belong to conversions we never read.
 /// - Timestamps with the kernel's edge time when there is one, else the clock.
 /// - On bus errors it backs off (1 ms doubling to 1 s) and re-initialises the
 ///   chip, which may have lost power. The next sample carries
@@ -41,6 +43,10 @@ public final class Acquisition: @unchecked Sendable {
     private var nextPollNs: Int64 = 0
     private var lastSampleNs: Int64?
     private var gapPending = false
+    private var startedAtNs: Int64 = .min
+    /// The last error logged, when, and how many identical ones were not logged since.
+    private var lastLogged: (message: String, atNs: Int64)?
+    private var unlogged = 0
 
     public init(sensor: ForceSensor, line: DataReadyLine?, clock: MonotonicClock, ring: SPSCRing<Sample>,
                 fullRing: FullRing = .drop, log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -67,8 +73,10 @@ public final class Acquisition: @unchecked Sendable {
             do {
                 try sensor.start()
                 started = true
+                startedAtNs = clock.nowNs()
                 backoffNs = 1_000_000
                 nextPollNs = clock.nowNs() + periodNs
+                flushUnlogged()
                 log("\(sensor.identity.description): started at \(sensor.sampleRateHz) SPS")
             } catch {
                 record(error.description)
@@ -100,6 +108,8 @@ public final class Acquisition: @unchecked Sendable {
         if let line, lineSilentSince.map({ now - $0 >= 1_000_000_000 }) ?? true {
             do {
                 switch try line.waitForEdge(timeoutNs: 3 * periodNs) {
+                case .edge(let t) where t < startedAtNs:
+                    return nil  // queued while we were away: the caller loops to the next
                 case .edge(let t):
                     if lineSilentSince != nil { log("\(line.name): edges again; back on the data-ready line") }
                     lineSilentSince = nil
@@ -169,11 +179,37 @@ public final class Acquisition: @unchecked Sendable {
         statistics.lastNs.store(timestamp, ordering: .relaxed)
     }
 
+    /// Counts every error; logs the first of a run of identical ones and then
+    /// one line per ``repeatLogIntervalNs`` (a sensor unplugged for an hour
+    /// must not write four lines a second to the journal).
     private func record(_ message: String) {
         statistics.errors.wrappingAdd(1, ordering: .relaxed)
         statistics.lastError.withLock { $0 = message }
+        let now = clock.nowNs()
+        if let last = lastLogged, last.message == message {
+            if now - last.atNs < Self.repeatLogIntervalNs {
+                unlogged += 1
+            } else {
+                log("\(message) (\(unlogged + 1) times since the last report)")
+                lastLogged = (message, now)
+                unlogged = 0
+            }
+            return
+        }
+        flushUnlogged()
+        lastLogged = (message, now)
         log(message)
     }
+
+    /// Ends a run of identical errors (another error, or a successful start), saying how long it was.
+    private func flushUnlogged() {
+        if unlogged > 0 { log("(the error above repeated \(unlogged) more times)") }
+        unlogged = 0
+        lastLogged = nil
+    }
+
+    /// How often a repeating error is logged again.
+    public static let repeatLogIntervalNs: Int64 = 10_000_000_000
 }
 
 extension Acquisition {
