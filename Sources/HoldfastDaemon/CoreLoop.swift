@@ -16,6 +16,7 @@ final class CoreLoop: @unchecked Sendable {
     private var tareSum: Int64 = 0
     private var tareCount = 0
     private var tareTarget = 0
+    private var previousSampleNs: Int64 = 0
 
     private let ring: SPSCRing<Sample>
     let live = LiveState()
@@ -72,7 +73,10 @@ final class CoreLoop: @unchecked Sendable {
         live.stage.store(chain.detector.stage.rawValue, ordering: .relaxed)
         live.contactStartNs.store(chain.detector.contactStartNs, ordering: .relaxed)
         live.samples.wrappingAdd(1, ordering: .relaxed)
-        if _slowPath(sample.flags.contains(.afterGap)) { events.push(.gap(atNs: sample.timestampNs)) }
+        if _slowPath(sample.flags.contains(.afterGap)) {
+            events.push(.gap(atNs: sample.timestampNs, missingNs: sample.timestampNs - previousSampleNs))
+        }
+        previousSampleNs = sample.timestampNs
         if _slowPath(event != .none) { report(event, atNs: chain.lastTimeNs) }
         if _slowPath(!alarmOn && force >= alarmForce) {
             alarmOn = true

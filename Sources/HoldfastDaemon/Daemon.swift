@@ -193,8 +193,9 @@ public final class Daemon {
                 line.field("sent_ns", Int(t))
                 broadcast(line.line(), droppable: false)
                 if on { log(String(format: "over-pressure alarm: level %.1f", level)) }
-            case .gap(let at):
-                session.map { $0.record(SessionEncoding.gap(atNs: $0.relative(at))) }
+            case .gap(let at, let missing):
+                session.map { $0.record(SessionEncoding.gap(atNs: $0.relative(at), missingNs: missing)) }
+                log("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
             case .tared(let offset, let at):
                 session.map { $0.record(SessionEncoding.tare(offsetCounts: offset, atNs: $0.relative(at))) }
                 broadcast(notice("tare", "zero set (\(offset) counts)"), droppable: false)

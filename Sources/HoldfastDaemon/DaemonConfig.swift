@@ -31,6 +31,8 @@ public struct DaemonConfig: Sendable {
     /// For `bus = emulated`: the trace played as the force, and how much faster than real time.
     public var emulateTrace: String?
     public var emulateSpeed = 1.0
+    /// For `bus = emulated`: faults injected into the chip, in seconds of the trace.
+    public var emulateFaults = FaultPlan()
     /// Pseudonym of the client for the first session.
     public var client: String?
 
@@ -89,6 +91,8 @@ public struct DaemonConfig: Sendable {
         case "frame_hz": frameHz = try number(1...100)
         case "emulate_trace": emulateTrace = value.isEmpty ? nil : value
         case "emulate_speed": emulateSpeed = try number(0.1...1000)
+        case "emulate_faults":
+            do { emulateFaults = try FaultPlan(parsing: value) } catch { throw ConfigValueError(reason: error.description) }
         case "client": client = value.isEmpty ? nil : value
         default: throw ConfigValueError(reason: "unknown key")
         }

@@ -41,7 +41,8 @@ public enum CoreEvent: Sendable {
     case hold(HoldRecord)
     case touch(atNs: Int64)
     case alarm(on: Bool, atNs: Int64, forceQ16: Int32)
-    case gap(atNs: Int64)
+    /// The first sample after a gap, and how long the stream had been silent.
+    case gap(atNs: Int64, missingNs: Int64)
     case tared(offsetCounts: Int32, atNs: Int64)
     case tareRefused(String)
     /// A point label from the emulated session's trace.

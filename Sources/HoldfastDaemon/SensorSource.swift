@@ -30,7 +30,7 @@ struct SensorSource {
                 let offset = start - first[0].timestampNs
                 let trace = TraceForceSource(reader: try TraceReader(path: tracePath)) { t, label in onPoint(label, t + offset) }
                 let emulated = try EmulatedSensor(config.sensor, force: ShiftedForceSource(trace, offsetNs: offset),
-                                                  startNs: start, clock: clock, sampleRateHz: config.rateHz)
+                                                  faults: config.emulateFaults.shifted(byNs: offset), startNs: start, clock: clock, sampleRateHz: config.rateHz)
                 let calibration = try ForceCalibration(offset: emulated.offsetCounts, newtonsPerCount: emulated.newtonsPerCount)
                 return SensorSource(driver: emulated.driver, line: emulated.line, clock: clock, calibration: calibration,
                                     description: "emulated \(config.sensor.rawValue) playing \(tracePath) at \(config.emulateSpeed)×",

@@ -40,5 +40,8 @@ extension SessionEncoding {
         }
     }
 
-    public static func gap(atNs t: Int64) -> [UInt8] { event("gap", atNs: t) }
+    /// `missingNs`: from the last sample before the gap to the first after it.
+    public static func gap(atNs t: Int64, missingNs: Int64) -> [UInt8] {
+        event("gap", atNs: t) { $0.field("missing_s", nanoseconds: missingNs) }
+    }
 }

@@ -35,6 +35,7 @@ struct DaemonCommand: ParsableCommand {
     @Option(name: .customLong("frame-hz")) var frameHz: String?
     @Option(name: .customLong("emulate-trace")) var emulateTrace: String?
     @Option(name: .customLong("emulate-speed")) var emulateSpeed: String?
+    @Option(name: .customLong("emulate-faults")) var emulateFaults: String?
     @Option var client: String?
 
     func resolved() throws -> DaemonConfig {
@@ -51,7 +52,8 @@ struct DaemonCommand: ParsableCommand {
             ("state_dir", stateDir), ("socket", socket), ("scale", scale), ("start_n", startN), ("end_n", endN),
             ("max_dip_s", maxDipS), ("min_hold_s", minHoldS), ("cutoff_hz", cutoffHz), ("alarm_level", alarmLevel),
             ("alarm_gpio", alarmGPIO), ("realtime_priority", realtimePriority), ("cpu", cpu), ("frame_hz", frameHz),
-            ("emulate_trace", emulateTrace), ("emulate_speed", emulateSpeed), ("client", client),
+            ("emulate_trace", emulateTrace), ("emulate_speed", emulateSpeed), ("emulate_faults", emulateFaults),
+            ("client", client),
         ]
         for (key, value) in flags {
             guard let value else { continue }

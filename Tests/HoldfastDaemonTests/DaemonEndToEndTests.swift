@@ -142,6 +142,41 @@ struct DaemonEndToEndTests {
         #expect(session.records.last?["type"] as? String == "summary")
     }
 
+    @Test func aChipThatVanishesIsRecoveredAndTheGapRecorded() throws {
+        // Two holds with a rest between; the chip is gone for 1.5 s of the rest, at 5× speed.
+        let scenario = """
+            rate_hz 1000
+            noise_n 0.1
+            hold 1
+            ramp 30 0.5
+            hold 6
+            ramp 0 0.5
+            hold 6
+            ramp 30 0.5
+            hold 6
+            ramp 0 0.5
+            hold 2
+            """
+        let daemon = try DaemonHarness(scenario: scenario + "\n", speed: 5, extra: ["--emulate-faults", "vanish@9+1.5"])
+        let client = try daemon.connect()
+        var holds = 0
+        while holds < 2, client.wait(within: 20, for: { $0["type"] as? String == "hold" }) != nil { holds += 1 }
+        #expect(holds == 2, "daemon log: \(daemon.log())")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(seconds: 5) == 0)
+        let file = try #require(try daemon.sessionFiles().first)
+        let records = try readSession(file).records
+        // The fault's gap: gone for 1.5 s, back within one retry (at most 250 ms) and a restart.
+        // (A loaded machine may add gaps of a few milliseconds; those are not the fault's.)
+        let gaps = records.filter { $0["type"] as? String == "gap" }.compactMap { $0["missing_s"] as? Double }
+        let long = gaps.filter { $0 > 0.2 }
+        #expect(long.count == 1 && long.allSatisfy { $0 >= 1.5 && $0 < 1.9 }, "gaps \(gaps)")
+        #expect(records.filter { $0["type"] as? String == "hold" }.count == 2)
+        let acquisition = try #require(records.last?["acquisition"] as? [String: Any])
+        #expect(acquisition["recoveries"] as? Int == 1, "\(acquisition)")
+        #expect(acquisition["gaps"] as? Int == gaps.count && (acquisition["longest_gap_s"] as? Double ?? 0) >= 1.5)
+    }
+
     @Test func configurationErrorsNameTheKey() throws {
         let dir = NSTemporaryDirectory() + "holdfast-conf-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

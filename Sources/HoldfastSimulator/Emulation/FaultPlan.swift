@@ -32,6 +32,12 @@ public struct FaultPlan: Sendable, Equatable {
         windows.contains { $0.kind == kind && t >= $0.startNs && t < $0.endNs }
     }
 
+    /// The same plan on another time axis: trace times moved onto a live clock.
+    public func shifted(byNs offset: Int64) -> FaultPlan {
+        FaultPlan(windows: windows.map { Window($0.kind, startNs: $0.startNs + offset, endNs: $0.endNs + offset) },
+                  latencyNs: latencyNs)
+    }
+
     /// Parses the text form; errors name the item.
     public init(parsing text: String) throws(FaultPlanError) {
         for item in text.split(separator: ",").map({ String($0).trimmingCharacters }) where !item.isEmpty {
