@@ -28,12 +28,17 @@ CAL
   --state-dir /sessions --socket /run/hf.sock --realtime-priority off 2>/daemon.log &
 DAEMON=$!
 for i in $(seq 100); do [ -S /run/hf.sock ] && break; sleep 0.1; done
-# The fault: the chip (the stub adapter) disappears for a second between the holds.
-# The kernel refuses while a process holds /dev/i2c-N open (and `rmmod -f` blocks in
-# i2c_del_adapter until that process closes it); the host reports which happened.
-(sleep 14
- if rmmod i2c_stub 2>/tmp/rmmod.err; then
-   echo "HIL: stub removed"; sleep 1; insmod /modules/i2c-stub.ko chip_addr=0x48; echo "HIL: stub back"
+# The fault: the stub adapter is removed between the holds, as an unplugged USB bridge
+# would be, and loaded again a second later. The kernel's removal waits until every
+# holder of /dev/i2c-N has closed it: the daemon and the feeder must notice that the
+# node has gone (within a second) and let go, or `rmmod -f` never returns.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+(sleep 13
+ t0=$(uptime_s)
+ if rmmod -f i2c_stub 2>/tmp/rmmod.err; then
+   echo "HIL: stub removed; the kernel waited $(awk "BEGIN { print $(uptime_s) - $t0 }") s for /dev/i2c-N to be closed"
+   sleep 1; insmod /modules/i2c-stub.ko chip_addr=0x48
+   for d in /sys/class/i2c-dev/*; do grep -q "SMBus stub driver" $d/name && echo "HIL: stub back as /dev/$(basename $d)"; done
  else
    echo "HIL: stub not removable: $(cat /tmp/rmmod.err)"
  fi) &
