@@ -32,7 +32,10 @@ if removed:
     # The stub was away for at least the second between rmmod and insmod.
     missing = [r.get("missing_s", 0) for r in session if r.get("type") == "gap"]
     check("the gap was recorded", acq.get("gaps", 0) >= 1 and any(1.0 <= m < 5.0 for m in missing), f"missing_s {missing}")
-    check("no hold was cut by the fault", all("gaps" not in h for h in holds))
+    # (Under TCG a busy host also shows as gaps of some milliseconds; only the fault's is checked.)
+    fault = [(r["t_s"] - r["missing_s"], r["t_s"]) for r in session if r.get("type") == "gap" and r.get("missing_s", 0) >= 1.0]
+    check("the fault fell between the holds", all(e <= h["start_s"] or s >= h["end_s"] for s, e in fault for h in holds),
+          f"fault {fault}")
 else:
     check("the chip was removed mid-session (see the HIL: lines for why not)", False)
 check("samples arrived through the kernel", acq.get("samples", 0) > 250 * 20, f"{acq.get('samples')} samples")
