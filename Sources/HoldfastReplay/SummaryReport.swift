@@ -29,7 +29,7 @@ public enum SummaryReport {
             out += "\nPer point\n"
             let pointWidths = [-22, 6, 8, 9, 9, 9, 8]
             out += row(["point", "holds", "total s", "mean lvl", "peak lvl", "target s", "over s"], pointWidths)
-            for p in PointSummary.table(s.holds) {
+            for p in PointTable(s.holds).rows {
                 out += row([p.point ?? "-", "\(p.holds)", seconds(p.holdNs), level(p.meanLevel), level(p.peakLevel),
                             seconds(p.targetNs), seconds(p.overNs)], pointWidths)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastCore
 
 /// A session file read back, tolerating what a crash leaves: a torn last
 /// line is reported and skipped; every complete record is kept.
@@ -16,16 +17,6 @@ public struct SessionFile: Sendable {
         public var overS: Double
         public var open: Bool
         public var gaps: Int
-    }
-
-    public struct PointRow: Sendable, Equatable {
-        public var point: String?
-        public var holds: Int
-        public var totalS: Double
-        public var meanLevel: Double
-        public var peakLevel: Double
-        public var targetS: Double
-        public var overS: Double
     }
 
     public var path: String
@@ -80,22 +71,13 @@ public struct SessionFile: Sendable {
         guard sawHeader else { throw SessionReadError(path: path, reason: "empty, or no session header") }
     }
 
-    /// Per point, in order of first appearance; mean level weighted by hold time.
-    public var points: [PointRow] {
-        var rows: [PointRow] = []
+    /// Per point, in order of first appearance.
+    public var points: PointTable {
+        var table = PointTable()
         for h in holds {
-            if let i = rows.firstIndex(where: { $0.point == h.point }) {
-                let r = rows[i]
-                let total = r.totalS + h.holdS
-                rows[i] = PointRow(point: r.point, holds: r.holds + 1, totalS: total,
-                                   meanLevel: total > 0 ? (r.meanLevel * r.totalS + h.meanLevel * h.holdS) / total : 0,
-                                   peakLevel: max(r.peakLevel, h.peakLevel), targetS: r.targetS + h.targetS, overS: r.overS + h.overS)
-            } else {
-                rows.append(PointRow(point: h.point, holds: 1, totalS: h.holdS, meanLevel: h.meanLevel, peakLevel: h.peakLevel,
-                                     targetS: h.targetS, overS: h.overS))
-            }
+            table.add(point: h.point, holdS: h.holdS, meanLevel: h.meanLevel, peakLevel: h.peakLevel, targetS: h.targetS, overS: h.overS)
         }
-        return rows
+        return table
     }
 
     /// The holds as CSV (RFC 4180), one row per hold, for spreadsheets.

@@ -34,41 +34,14 @@ public struct SessionHold: Sendable, Equatable {
     }
 }
 
-/// Per-point totals for the summary and the therapist's table.
-public struct PointSummary: Sendable, Equatable {
-    public var point: String?
-    public var holds = 0
-    public var holdNs: Int64 = 0
-    /// Σ mean level × hold time, for the time-weighted mean level.
-    var levelTime = 0.0
-    public var peakLevel = 0.0
-    public var targetNs: Int64 = 0
-    public var overNs: Int64 = 0
-
-    public var meanLevel: Double { holdNs > 0 ? levelTime / Double(holdNs) : 0 }
-
-    mutating func add(_ hold: SessionHold) {
-        holds += 1
-        holdNs += hold.record.holdNs
-        levelTime += hold.meanLevel * Double(hold.record.holdNs)
-        peakLevel = max(peakLevel, hold.peakLevel)
-        targetNs += hold.record.targetNs
-        overNs += hold.record.overNs
-    }
-
-    /// Groups holds by point, in order of first appearance.
-    public static func table(_ holds: [SessionHold]) -> [PointSummary] {
-        var rows: [PointSummary] = []
-        for hold in holds {
-            if let i = rows.firstIndex(where: { $0.point == hold.point }) {
-                rows[i].add(hold)
-            } else {
-                var row = PointSummary(point: hold.point)
-                row.add(hold)
-                rows.append(row)
-            }
+extension PointTable {
+    /// The table of a session's holds.
+    public init(_ holds: [SessionHold]) {
+        self.init()
+        for h in holds {
+            add(point: h.point, holdNs: h.record.holdNs, meanLevel: h.meanLevel, peakLevel: h.peakLevel,
+                targetNs: h.record.targetNs, overNs: h.record.overNs)
         }
-        return rows
     }
 }
 
@@ -195,7 +168,7 @@ public enum SessionEncoding {
     }
 
     public static func summary(_ s: SessionSummary) -> [UInt8] {
-        let points = PointSummary.table(s.holds).map { p -> [UInt8] in
+        let points = PointTable(s.holds).rows.map { p -> [UInt8] in
             var o = JSONLine()
             o.field("point", p.point)
             o.field("holds", p.holds)

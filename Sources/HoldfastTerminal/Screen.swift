@@ -62,9 +62,9 @@ public struct Screen: Equatable {
         if let ended = s.endedSession {
             var table = [Line(pad(" Session ended: per point (any key to go back)", w), .bold),
                          Line(pad(" " + pad("point", 24) + pad("holds", 7) + pad("total", 8) + "mean level", w))]
-            for row in ended {
-                table.append(Line(pad(" " + pad(row.point, 24) + pad("\(row.totals.holds)", 7) + pad(clock(row.totals.totalS), 8)
-                                      + String(format1: row.totals.meanLevel), w)))
+            for row in ended.rows {
+                table.append(Line(pad(" " + pad(row.point ?? "-", 24) + pad("\(row.holds)", 7) + pad(clock(row.holdS), 8)
+                                      + String(format1: row.meanLevel), w)))
             }
             while table.count < graphRows { table.append(Line(pad("", w))) }
             lines += table.prefix(graphRows)
@@ -73,10 +73,9 @@ public struct Screen: Equatable {
         }
         lines.append(rule())
 
-        let key = s.point ?? "-"
-        let totals = s.totals[key] ?? WatchState.PointTotals()
-        lines.append(Line(pad(" this point: \(totals.holds) holds, \(clock(totals.totalS)) total, mean level "
-                              + String(format1: totals.meanLevel), w)))
+        let totals = s.totals[s.point]
+        lines.append(Line(pad(" this point: \(totals?.holds ?? 0) holds, \(clock(totals?.holdS ?? 0)) total, mean level "
+                              + String(format1: totals?.meanLevel ?? 0), w)))
         lines.append(Line(pad(" last hold: " + (s.lastHold ?? "-"), w)))
         if let fault = s.fault {
             lines.append(Line(pad(" FAULT: " + fault, w), .inverse))

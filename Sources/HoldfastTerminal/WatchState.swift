@@ -3,13 +3,6 @@ import HoldfastCore
 /// Everything the therapist's screen shows, built from the daemon's messages.
 /// A value: the screen is a pure function of it.
 public struct WatchState: Sendable {
-    public struct PointTotals: Sendable, Equatable {
-        public var holds = 0
-        public var totalS = 0.0
-        var levelSeconds = 0.0
-        public var meanLevel: Double { totalS > 0 ? levelSeconds / totalS : 0 }
-    }
-
     public var connected = false
     public var socketPath = ""
     public var sensorName = ""
@@ -32,13 +25,12 @@ public struct WatchState: Sendable {
     /// The last 30 s of force, one value per frame.
     public var history: [Double] = []
     public var historyCapacity = 750
-    public var totals: [String: PointTotals] = [:]
+    public var totals = PointTable()
     public var lastHold: String?
     public var status = ""
     public var recentPoints: [String] = []
     /// The per-point table of the session that just ended, shown until a key is pressed.
-    public var endedSession: [(point: String, totals: PointTotals)]?
-    private var pointOrder: [String] = []
+    public var endedSession: PointTable?
 
     public init() {}
 
@@ -72,13 +64,8 @@ public struct WatchState: Sendable {
             if history.count > historyCapacity { history.removeFirst(history.count - historyCapacity) }
             return alarm && !wasAlarm
         case "hold":
-            let key = m["point"] as? String ?? "-"
-            if !pointOrder.contains(key) { pointOrder.append(key) }
-            var t = totals[key] ?? PointTotals()
-            t.holds += 1
-            t.totalS += d("hold_s")
-            t.levelSeconds += d("hold_s") * d("mean_level")
-            totals[key] = t
+            totals.add(point: m["point"] as? String, holdS: d("hold_s"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
+                       targetS: d("target_s"), overS: d("over_s"))
             lastHold = String(format1: d("hold_s")) + " s at level " + String(format1: d("mean_level"))
                 + (d("over_s") > 0 ? " (over for " + String(format1: d("over_s")) + " s)" : "")
         case "alarm":
@@ -109,11 +96,8 @@ public struct WatchState: Sendable {
 
     /// Keeps the finished session's per-point table for display and starts afresh.
     public mutating func endSession() {
-        if !pointOrder.isEmpty {
-            endedSession = pointOrder.compactMap { p in totals[p].map { (point: p, totals: $0) } }
-        }
-        totals = [:]
-        pointOrder = []
+        if !totals.isEmpty { endedSession = totals }
+        totals = PointTable()
         lastHold = nil
     }
 

@@ -54,8 +54,8 @@ struct SessionCommand: ParsableCommand {
             print("\nPer point")
             let pointWidths = [-22, 6, 8, 8, 8, 8, 7]
             print(row(["point", "holds", "total s", "mean lvl", "peak lvl", "target s", "over s"], pointWidths))
-            for p in s.points {
-                print(row([p.point ?? "-", "\(p.holds)", f(p.totalS), f(p.meanLevel), f(p.peakLevel), f(p.targetS), f(p.overS)],
+            for p in s.points.rows {
+                print(row([p.point ?? "-", "\(p.holds)", f(p.holdS), f(p.meanLevel), f(p.peakLevel), f(p.targetS), f(p.overS)],
                           pointWidths))
             }
             if s.alarms > 0 { print("\n\(s.alarms) over-pressure alarm\(s.alarms == 1 ? "" : "s")") }
