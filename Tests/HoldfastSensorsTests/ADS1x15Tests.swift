@@ -27,6 +27,21 @@ struct ADS1x15Tests {
         #expect(bus.finished)
     }
 
+    /// The power-on config (0x8583: single-shot, powered down) is a reset chip; the OS bit alone is not.
+    @Test func aResetChipReadsAsNotConfigured() throws {
+        let config: UInt16 = 0b0_100_001_0_111_0_0_0_00
+        let bus = ScriptedBus([
+            .readWord(0x48, 1, reply: wire(config)),
+            .readWord(0x48, 1, reply: wire(config | 0x8000)),
+            .readWord(0x48, 1, reply: wire(0x8583)),
+        ])
+        let chip = try ADS1x15(.ads1115, bus: bus)
+        #expect(try chip.isConfigured())
+        #expect(try chip.isConfigured())
+        #expect(try !chip.isConfigured())
+        #expect(bus.finished)
+    }
+
     @Test func theADS1015UsesItsOwnRateTableAndTwelveBits() throws {
         let chip = try ADS1x15(.ads1015, bus: ScriptedBus([
             .readWord(0x48, 0, reply: wire(0x7FF0)),

@@ -27,6 +27,7 @@ struct AcquisitionEdgeTests {
             starts.append(clock.nowNs())
         }
         func conversionReady() throws(I2CError) -> Bool? { nil }
+        func isConfigured() throws(I2CError) -> Bool { true }
         func readConversion() throws(I2CError) -> Reading {
             if failReads > 0 {
                 failReads -= 1

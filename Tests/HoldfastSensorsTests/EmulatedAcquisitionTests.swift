@@ -26,7 +26,9 @@ struct EmulatedAcquisitionTests {
         let sensor = try EmulatedSensor(chip, force: Constant(newtons, seconds: seconds), faults: try FaultPlan(parsing: faults))
         let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 16)
         let acquisition = Acquisition(sensor: sensor.driver, line: withLine ? sensor.line : nil, clock: sensor.clock, ring: ring)
-        acquisition.run(until: { sensor.ended })
+        // The force ends at `seconds` once the chip samples it; a chip that stopped converting never gets there.
+        let deadline = sensor.clock.nowNs() + Int64((seconds + 5) * 1e9)
+        acquisition.run(until: { sensor.ended || sensor.clock.nowNs() > deadline })
         var samples: [Sample] = []
         while let s = ring.pop() { samples.append(s) }
         return Run(samples: samples, stats: acquisition.statistics.snapshot, sensor: sensor)
@@ -63,6 +65,20 @@ struct EmulatedAcquisitionTests {
         let after = run.samples.filter { $0.timestampNs > 3_000_000_000 }
         let wrong = after.filter { abs(newtons($0, run) - 20) >= 0.5 }
         #expect(wrong.isEmpty, "\(wrong.prefix(3).map { ($0.timestampNs, newtons($0, run)) })")
+    }
+
+    /// A brown-out too short for any transfer to fail: the chip simply comes
+    /// back in its power-on state (idle), and nothing but its registers says so.
+    @Test("a chip reset between two transfers is noticed and restarted",
+          arguments: [(EmulatedChip.nau7802, true), (.nau7802, false), (.ads1115, true), (.ads1115, false), (.ads1015, true)])
+    func aSilentResetIsNoticed(chip: EmulatedChip, withLine: Bool) throws {
+        let run = try acquire(chip, seconds: 5, faults: "vanish@1.0001+0.00001", withLine: withLine)
+        #expect(run.stats.recoveries == 1, "\(run.stats)")
+        // Noticed within the once-a-second check, and the readings right again after it.
+        let rate = run.sensor.driver.sampleRateHz
+        let late = run.samples.filter { $0.timestampNs > 2_600_000_000 }
+        #expect(abs(Double(late.count) - 2.4 * rate) < rate * 0.05, "\(late.count) samples in the last 2.4 s")
+        #expect(late.allSatisfy { abs(newtons($0, run) - 20) < 0.5 })
     }
 
     @Test func aNackBurstIsSurvived() throws {

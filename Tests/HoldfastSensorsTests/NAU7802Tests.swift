@@ -55,6 +55,18 @@ struct NAU7802Tests {
         #expect(try chip.conversionReady() == true)
     }
 
+    /// Running: PUD, PUA and CS set (CR and PUR come and go). After a reset PU_CTRL reads 0.
+    @Test func aResetChipReadsAsNotConfigured() throws {
+        let bus = ScriptedBus([.readByte(a, 0x00, reply: 0xBE), .readByte(a, 0x00, reply: 0x96),
+                               .readByte(a, 0x00, reply: 0x00), .readByte(a, 0x00, reply: 0x86)])
+        let chip = try NAU7802(bus: bus, clock: StepClock())
+        #expect(try chip.isConfigured())
+        #expect(try chip.isConfigured())
+        #expect(try !chip.isConfigured())
+        #expect(try !chip.isConfigured())  // powered, but no conversion cycle started
+        #expect(bus.finished)
+    }
+
     @Test func noAnswerAndWrongChipAreNamed() throws {
         let silent = try NAU7802(bus: ScriptedBus([.fail(a, 0x1F, errno: ENXIO)]), clock: StepClock())
         do { try silent.start(); Issue.record("no error") } catch {

@@ -11,6 +11,10 @@ import HoldfastPOSIX
 ///   are discarded: the kernel queues edges while we are away (in a backoff,
 ///   say), and they belong to conversions we never read.
 /// - Timestamps with the kernel's edge time when there is one, else the clock.
+/// - Once a second it asks the chip whether it still holds its configuration
+///   (one transfer): a brown-out too short for any transfer to fail leaves
+///   it idle, and only its registers say so. If not, it is restarted as
+///   after an error.
 /// - On bus errors it backs off (1 ms doubling to 1 s) and re-initialises the
 ///   chip, which may have lost power. The next sample carries
 ///   ``SampleFlags/afterGap``, and the gap is recorded.
@@ -44,6 +48,9 @@ public final class Acquisition: @unchecked Sendable {
     private var lastSampleNs: Int64?
     private var gapPending = false
     private var startedAtNs: Int64 = .min
+    private var nextConfigurationCheckNs: Int64 = 0
+    /// How often the chip's configuration is read back.
+    public static let configurationCheckIntervalNs: Int64 = 1_000_000_000
     /// The last error logged, when, and how many identical ones were not logged since.
     private var lastLogged: (message: String, atNs: Int64)?
     private var unlogged = 0
@@ -74,6 +81,7 @@ public final class Acquisition: @unchecked Sendable {
                 try sensor.start()
                 started = true
                 startedAtNs = clock.nowNs()
+                nextConfigurationCheckNs = startedAtNs + Self.configurationCheckIntervalNs
                 backoffNs = 1_000_000
                 nextPollNs = clock.nowNs() + periodNs
                 flushUnlogged()
@@ -85,6 +93,7 @@ public final class Acquisition: @unchecked Sendable {
                 return
             }
         }
+        if clock.nowNs() >= nextConfigurationCheckNs && !stillConfigured() { return }
         guard let (timestamp, polled) = waitForConversion() else { return }
         let reading: Reading
         do {
@@ -99,6 +108,21 @@ public final class Acquisition: @unchecked Sendable {
         if shouldStop() { return }
         if polled { statistics.polledSamples.wrappingAdd(1, ordering: .relaxed) }
         push(reading, at: timestamp)
+    }
+
+    /// Reads the chip's configuration back; false (and a restart pending) if it was lost or unreadable.
+    private func stillConfigured() -> Bool {
+        nextConfigurationCheckNs = clock.nowNs() + Self.configurationCheckIntervalNs
+        do {
+            if try sensor.isConfigured() { return true }
+            record("\(sensor.identity.description): the chip has lost its configuration (reset by a brown-out?); restarting it")
+        } catch {
+            precondition(!error.isBug, "acquisition: \(error)")
+            record(error.description)
+        }
+        started = false
+        gapPending = true
+        return false
     }
 
     /// The time of the next conversion and whether it was found by polling,

@@ -95,6 +95,11 @@ public final class ADS1x15: ForceSensor {
     /// In continuous mode the OS bit does not report new conversions: pace by time or use ALERT/RDY.
     public func conversionReady() throws(I2CError) -> Bool? { nil }
 
+    /// After a reset the config register reads 0x8583 (single-shot, powered down); OS is not compared.
+    public func isConfigured() throws(I2CError) -> Bool {
+        try bus.readBigEndianWord(address, register: Register.config) & 0x7FFF == config & 0x7FFF
+    }
+
     public func readConversion() throws(I2CError) -> Reading {
         let word = try bus.readBigEndianWord(address, register: Register.conversion)
         let raw = Int32(Int16(bitPattern: word)) >> variant.shift

@@ -100,4 +100,8 @@ public protocol ForceSensor: AnyObject {
     func conversionReady() throws(I2CError) -> Bool?
     /// The latest conversion.
     func readConversion() throws(I2CError) -> Reading
+    /// Whether the chip still holds what `start()` wrote. A brown-out can
+    /// reset it between two transfers, with none failing: it comes back idle,
+    /// its last conversion readable forever. The acquisition asks once a second.
+    func isConfigured() throws(I2CError) -> Bool
 }

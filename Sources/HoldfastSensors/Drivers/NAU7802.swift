@@ -118,6 +118,12 @@ public final class NAU7802: ForceSensor {
         try bus.readByte(address, register: Register.puCtrl) & PowerUp.conversionReady != 0
     }
 
+    /// After a reset PU_CTRL reads 0: powered down, no cycle started.
+    public func isConfigured() throws(I2CError) -> Bool {
+        let running = PowerUp.digital | PowerUp.analog | PowerUp.cycleStart
+        return try bus.readByte(address, register: Register.puCtrl) & running == running
+    }
+
     public func readConversion() throws(I2CError) -> Reading {
         var bytes: (UInt8, UInt8, UInt8) = (0, 0, 0)
         try withUnsafeMutableBytes(of: &bytes) { (buffer) throws(I2CError) in
