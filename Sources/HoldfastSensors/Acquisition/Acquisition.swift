@@ -99,10 +99,7 @@ public final class Acquisition: @unchecked Sendable {
         do {
             reading = try sensor.readConversion()
         } catch {
-            precondition(!error.isBug, "acquisition: \(error)")
-            record(error.description)
-            started = false
-            gapPending = true
+            lost(error)
             return
         }
         if shouldStop() { return }
@@ -115,14 +112,23 @@ public final class Acquisition: @unchecked Sendable {
         nextConfigurationCheckNs = clock.nowNs() + Self.configurationCheckIntervalNs
         do {
             if try sensor.isConfigured() { return true }
-            record("\(sensor.identity.description): the chip has lost its configuration (reset by a brown-out?); restarting it")
+            lost("\(sensor.identity.description): the chip has lost its configuration (reset by a brown-out?); restarting it")
         } catch {
-            precondition(!error.isBug, "acquisition: \(error)")
-            record(error.description)
+            lost(error)
         }
+        return false
+    }
+
+    /// The chip failed a transfer: restart it, and mark the gap. EBADF and EFAULT are our bugs: trap.
+    private func lost(_ error: I2CError) {
+        precondition(!error.isBug, "acquisition: \(error)")
+        lost(error.description)
+    }
+
+    private func lost(_ why: String) {
+        record(why)
         started = false
         gapPending = true
-        return false
     }
 
     /// The time of the next conversion and whether it was found by polling,
@@ -162,10 +168,7 @@ public final class Acquisition: @unchecked Sendable {
                 return nil
             }
         } catch {
-            precondition(!error.isBug, "acquisition: \(error)")
-            record(error.description)
-            started = false
-            gapPending = true
+            lost(error)
             return nil
         }
         return clock.nowNs()
