@@ -77,6 +77,30 @@ struct AcquisitionEdgeTests {
         #expect(afterGap.count == 1 && afterGap.first.map { $0.timestampNs >= restart } == true)
     }
 
+    /// The line goes quiet, the acquisition polls; the edges that arrive meanwhile
+    /// queue in the kernel and are still there when it goes back to the line a
+    /// second later. Readings must not be stamped with those old times.
+    @Test func edgesQueuedWhilePollingDoNotSendTimeBackwards() throws {
+        let clock = VirtualClock(startNs: 1_000_000)
+        let sensor = ScriptedSensor(clock: clock)
+        // Edges at 2–4 ms, silence, then one per millisecond from 100 ms on, all queued.
+        let edges = [2, 3, 4].map { Int64($0) * 1_000_000 } + stride(from: Int64(100_000_000), to: 1_500_000_000, by: 1_000_000)
+        let line = BacklogLine(edges, clock: clock)
+        let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 12)
+        let acquisition = Acquisition(sensor: sensor, line: line, clock: clock, ring: ring)
+        acquisition.run(until: { clock.nowNs() > 1_400_000_000 })
+        var samples: [Sample] = []
+        while let s = ring.pop() { samples.append(s) }
+        #expect(acquisition.statistics.snapshot.polledSamples > 0)
+        let backwards = zip(samples, samples.dropFirst()).filter { $1.timestampNs <= $0.timestampNs }
+        #expect(backwards.isEmpty, "\(backwards.count) steps back, first \(backwards.first.map { ($0.0.timestampNs, $0.1.timestampNs) } as Any)")
+        // Back on the line, and without a hole: the polls covered the quiet time. (The
+        // 3 ms the line took to be declared silent is the one gap: two conversions missed.)
+        #expect(samples.last.map { $0.timestampNs > 1_300_000_000 } == true)
+        let gapped = samples.filter { $0.flags.contains(.afterGap) }.map(\.timestampNs)
+        #expect(gapped == [7_000_000], "\(gapped)")
+    }
+
     /// An adapter unplugged for a minute: every failed retry is counted, but the
     /// log gets the first, one line per ten seconds, and the tally at the end.
     @Test func aLongOutageIsCountedInFullAndLoggedSparingly() throws {
@@ -96,6 +120,21 @@ struct AcquisitionEdgeTests {
         let tally = logged.firstIndex { $0.contains("repeated") && $0.contains("more times") }
         let started = logged.firstIndex { $0.contains("started") }
         #expect(tally != nil && started != nil && tally! < started!, "\(logged)")
+    }
+}
+
+/// A kernel edge queue: every edge that has happened is waiting to be read, however old.
+final class BacklogLine: DataReadyLine {
+    let name = "backlog line"
+    var edges: [Int64]
+    let clock: VirtualClock
+    init(_ edges: [Int64], clock: VirtualClock) { self.edges = edges; self.clock = clock }
+    func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
+        let deadline = clock.nowNs() + timeoutNs
+        guard let t = edges.first, t <= deadline else { clock.sleep(untilNs: deadline); return .timeout }
+        edges.removeFirst()
+        clock.sleep(untilNs: t)  // no-op for an edge already in the queue
+        return .edge(timestampNs: t)
     }
 }
 

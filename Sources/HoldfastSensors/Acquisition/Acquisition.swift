@@ -7,9 +7,11 @@ import HoldfastPOSIX
 /// - Waits on the data-ready line with a timeout of a few periods; when no
 ///   line is configured, or it goes silent, it polls: the chip's ready bit
 ///   if it has one, otherwise paced by the sample period. It tries the line
-///   again every second. Edges stamped before the chip was last (re)started
-///   are discarded: the kernel queues edges while we are away (in a backoff,
-///   say), and they belong to conversions we never read.
+///   again every second. Edges stamped before the chip was last (re)started,
+///   or not after the last sample, are discarded: the kernel queues edges
+///   while we are away (in a backoff, or polling), and they belong to
+///   conversions we never read or have read already. Stamping a reading with
+///   one would send time backwards.
 /// - Timestamps with the kernel's edge time when there is one, else the clock.
 /// - Once a second it asks the chip whether it still holds its configuration
 ///   (one transfer): a brown-out too short for any transfer to fail leaves
@@ -138,14 +140,17 @@ public final class Acquisition: @unchecked Sendable {
         if let line, lineSilentSince.map({ now - $0 >= 1_000_000_000 }) ?? true {
             do {
                 switch try line.waitForEdge(timeoutNs: 3 * periodNs) {
-                case .edge(let t) where t < startedAtNs:
+                case .edge(let t) where t < startedAtNs || t <= (lastSampleNs ?? .min):
                     return nil  // queued while we were away: the caller loops to the next
                 case .edge(let t):
                     if lineSilentSince != nil { log("\(line.name): edges again; back on the data-ready line") }
                     lineSilentSince = nil
                     return (t, false)
                 case .timeout:
-                    if lineSilentSince == nil { log("\(line.name): no edge for \(3 * periodNs / 1_000_000) ms; polling") }
+                    if lineSilentSince == nil {
+                        log("\(line.name): no edge for \(3 * periodNs / 1_000_000) ms; polling")
+                        nextPollNs = clock.nowNs()  // a conversion is likely waiting: read it now, then pace
+                    }
                     lineSilentSince = clock.nowNs()
                 }
             } catch {
@@ -160,7 +165,9 @@ public final class Acquisition: @unchecked Sendable {
     /// Paced polling: sleeps to the next period, then asks the chip (if it can tell).
     private func poll() -> Int64? {
         clock.sleep(untilNs: nextPollNs)
-        nextPollNs = max(nextPollNs + periodNs, clock.nowNs() - periodNs)
+        // Keep the phase when on time; when late, do not catch up: two reads in
+        // quick succession would read the same conversion twice.
+        nextPollNs = max(nextPollNs + periodNs, clock.nowNs() + periodNs / 2)
         do {
             if try sensor.conversionReady() == false {
                 // Not yet: look again a fraction of a period later.
