@@ -5,11 +5,14 @@ import HoldfastLinux
 import HoldfastPOSIX
 import HoldfastSensors
 import HoldfastSimulator
+import HoldfastTerminal
 
 /// The hardware-in-the-loop feeder: plays a trace into the kernel's i2c-stub
 /// as an ADS1115's conversion register and pulses a gpio-sim line as its
 /// ALERT/RDY, so the unmodified daemon reads it through libi2c and libgpiod.
 /// The stub is plain memory: whatever the chip would do by itself, this does.
+/// With `--socket`, the trace's point labels are sent to the daemon as a
+/// therapist's `holdfast send point` would be, when the trace reaches them.
 struct FeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed-stub",
@@ -31,10 +34,15 @@ struct FeedCommand: ParsableCommand {
     @Option(help: "ADS1115 counts per newton (what the calibration file will say).")
     var countsPerNewton = 100.0
 
+    @Option(help: "The daemon's control socket, to send the trace's point labels to.")
+    var socket: String?
+
     func run() throws {
         let reader: TraceReader
         do { reader = try TraceReader(path: trace) } catch { throw CommandFailure("\(error)") }
-        let source = TraceForceSource(reader: reader) { _, _ in }
+        // Labels are read ahead with their trace times; each is sent when the trace gets there.
+        var labels: [(atNs: Int64, label: String)] = []
+        let source = TraceForceSource(reader: reader) { t, label in labels.append((t, label)) }
         let bus: LinuxI2CBus
         do { bus = try LinuxI2CBus(path: self.bus) } catch { throw CommandFailure("\(error)") }
         let clock = SystemMonotonicClock()
@@ -45,6 +53,12 @@ struct FeedCommand: ParsableCommand {
         var written = 0, failed = 0
         while let force = source.force(atNs: first + (next - start)) {
             clock.sleep(untilNs: next)
+            while let socket, let due = labels.first, due.atNs <= first + (next - start) {
+                labels.removeFirst()
+                if case .failure(let failure) = DaemonRequest.send(["cmd": "point", "label": due.label], socket: socket) {
+                    FileHandle.standardError.write(Data("feed-stub: point \"\(due.label)\": \(failure)\n".utf8))
+                }
+            }
             let counts = Int16(clamping: Int((force * countsPerNewton).rounded()))
             do {
                 // The chip sends the conversion MSB first; an SMBus word is LSB first.

@@ -177,6 +177,42 @@ struct DaemonEndToEndTests {
         #expect(acquisition["gaps"] as? Int == gaps.count && (acquisition["longest_gap_s"] as? Double ?? 0) >= 1.5)
     }
 
+    /// `holdfast send`, as a script or a foot pedal would use it.
+    @Test func theSendCommandLabelsPointsAndReportsRefusals() throws {
+        let daemon = try DaemonHarness(scenario: "single-hold-1khz", speed: 1)
+        _ = try daemon.connect()
+        func send(_ words: [String], socket: String? = nil) throws -> (status: Int32, out: String, err: String) {
+            let process = Process(), out = Pipe(), err = Pipe()
+            process.executableURL = URL(fileURLWithPath: DaemonHarness.binary)
+            process.arguments = ["send", "--socket", socket ?? daemon.socketPath] + words
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                    String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        let point = try send(["point", "upper", "trapezius", "L"])
+        #expect(point.status == 0 && point.out.contains(#""point":"upper trapezius L""#), "\(point)")
+        let mark = try send(["mark", "client", "reports", "relief"])
+        #expect(mark.status == 0 && mark.out.contains(#""ok":true"#), "\(mark)")
+        let status = try send(["status"])
+        #expect(status.status == 0 && status.out.contains(#""type":"live""#) && status.out.contains("upper trapezius L"), "\(status)")
+        let refused = try send(["rate", "11"])
+        #expect(refused.status == 1 && refused.err.contains("refused: rate needs \"level\" between 0 and 10"), "\(refused)")
+        let badLabel = try send(["point", "a,b"])
+        #expect(badLabel.status == 1 && badLabel.err.contains("point label"), "\(badLabel)")
+        let nobody = try send(["status"], socket: daemon.directory + "/nobody.sock")
+        #expect(nobody.status == 2 && nobody.err.contains("nobody.sock: cannot connect"), "\(nobody)")
+        let unknown = try send(["louder"])
+        #expect(unknown.status != 0 && unknown.err.contains("unknown command \"louder\""), "\(unknown)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(seconds: 5) == 0)
+        let records = try readSession(try #require(try daemon.sessionFiles().first)).records
+        #expect(records.contains { $0["type"] as? String == "point" && $0["point"] as? String == "upper trapezius L" })
+        #expect(records.contains { $0["type"] as? String == "mark" && $0["note"] as? String == "client reports relief" })
+    }
+
     @Test func configurationErrorsNameTheKey() throws {
         let dir = NSTemporaryDirectory() + "holdfast-conf-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -22,6 +22,7 @@ for i, (got, exp) in enumerate(zip(holds, want)):
     check(f"hold {i + 1} time", abs(got["hold_s"] - exp["hold_s"]) <= 0.1, f"{got['hold_s']} vs {exp['hold_s']}")
     check(f"hold {i + 1} mean force", abs(got["mean_n"] - exp["mean_n"]) <= 0.02 * exp["mean_n"],
           f"{got['mean_n']} vs {exp['mean_n']}")
+    check(f"hold {i + 1} point (sent over the socket)", got.get("point") == exp.get("point"), f"{got.get('point')} vs {exp.get('point')}")
 if len(holds) == len(want) == 2:
     check("spacing between holds", abs((holds[1]["start_s"] - holds[0]["start_s"]) - (want[1]["start_s"] - want[0]["start_s"])) <= 0.1)
 acq = (summary or {}).get("acquisition", {})

@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # /init of the hardware-in-the-loop guest: loads i2c-stub and gpio-sim, runs the
-# unmodified daemon against them while the feeder plays the trace, removes the
+# unmodified daemon against them while the feeder plays the trace (and sends its
+# point labels over the daemon's socket, as `holdfast send point` would), removes the
 # stub mid-session and puts it back, then prints the session for the host.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -42,7 +43,7 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
  else
    echo "HIL: stub not removable: $(cat /tmp/rmmod.err)"
  fi) &
-/holdfast feed-stub /trace.csv --bus $BUS --pull $PULL --rate-hz 250
+/holdfast feed-stub /trace.csv --bus $BUS --pull $PULL --rate-hz 250 --socket /run/hf.sock
 sleep 1
 kill -TERM $DAEMON; wait $DAEMON; echo "HIL: daemon exit $?"
 echo "=== SESSION BEGIN"; cat /sessions/*.jsonl; echo "=== SESSION END"

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import HoldfastTerminal
+
+/// One command to the running daemon, for scripts (a foot pedal that labels
+/// points, a rig): prints the daemon's reply as a JSON line.
+struct SendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send one command to the running daemon and print its reply.",
+        discussion: """
+            point LABEL      the point being worked from now on
+            tare             zero the sensor (keep it free for half a second)
+            rate LEVEL       the client says the current pressure is LEVEL (1–10)
+            start [CLIENT]   end the session and start a new one
+            end              end the session
+            mark [NOTE]      a mark in the session file
+            status           the live state now
+            Exit status 1 if the daemon refuses, 2 if it cannot be reached.
+            """)
+
+    @Option(help: "The daemon's control socket.")
+    var socket = "/run/holdfast/holdfast.sock"
+
+    @Argument(help: "The command and its argument (see below).")
+    var words: [String]
+
+    func validate() throws { _ = try command() }
+
+    /// The protocol object for `words`.
+    func command() throws -> [String: Any] {
+        guard let verb = words.first else { throw ValidationError("say what to send: point, tare, rate, start, end, mark or status") }
+        let rest = words.dropFirst().joined(separator: " ")
+        func needs(_ what: String) throws -> String {
+            guard !rest.isEmpty else { throw ValidationError("\(verb) needs \(what)") }
+            return rest
+        }
+        func none() throws {
+            guard rest.isEmpty else { throw ValidationError("\(verb) takes nothing after it (got \"\(rest)\")") }
+        }
+        switch verb {
+        case "point": return ["cmd": "point", "label": try needs("a label, e.g. holdfast send point upper trapezius L")]
+        case "tare": try none(); return ["cmd": "tare"]
+        case "rate":
+            guard let level = Double(try needs("a level from 1 to 10")), level.isFinite else {
+                throw ValidationError("rate needs a number from 1 to 10, not \"\(rest)\"")
+            }
+            return ["cmd": "rate", "level": level]
+        case "start": return rest.isEmpty ? ["cmd": "session", "action": "start"] : ["cmd": "session", "action": "start", "client": rest]
+        case "end": try none(); return ["cmd": "session", "action": "end"]
+        case "mark": return rest.isEmpty ? ["cmd": "mark"] : ["cmd": "mark", "note": rest]
+        case "status": try none(); return ["cmd": "status"]
+        default: throw ValidationError("unknown command \"\(verb)\": point, tare, rate, start, end, mark or status")
+        }
+    }
+
+    func run() throws {
+        switch DaemonRequest.send(try command(), socket: socket) {
+        case .success(let reply):
+            let data = (try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+        case .failure(let failure):
+            FileHandle.standardError.write(Data("holdfast send: \(failure)\n".utf8))
+            if case .refused = failure { throw ExitCode(1) }
+            throw ExitCode(2)
+        }
+    }
+}
