@@ -99,29 +99,72 @@ final class GPIORequest {
 }
 
 /// The converter's data-ready pin as a GPIO line requested for edge events.
+///
+/// When the chip goes away under the request (a USB bridge that carries both
+/// the I2C adapter and the data-ready line, unplugged), waits fail with
+/// ENODEV: the dead request is released, which lets the kernel free the chip,
+/// and the next wait requests the line again, finding the chip by its label
+/// under whatever gpiochipN it came back as. Until then waits fail and the
+/// acquisition polls.
 public final class GPIODataReadyLine: DataReadyLine {
-    private let request: GPIORequest
-    public var name: String { request.name }
+    private let chip: String
+    private let offset: UInt32
+    private let edge: Edge
+    private let consumer: String
+    private let calls: GPIOCalls
+    private var request: GPIORequest?
+    private var releasedByCaller = false
+    public private(set) var name: String
 
     public init(chip: String, offset: UInt32, edge: Edge, consumer: String = "holdfast",
                 calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
-        request = try GPIORequest(chip: chip, offset: offset, consumer: consumer, output: false, edge: edge,
-                                  initial: false, calls: calls, purpose: "request for \(edge) edge events")
+        self.chip = chip
+        self.offset = offset
+        self.edge = edge
+        self.consumer = consumer
+        self.calls = calls
+        let request = try Self.request(chip: chip, offset: offset, edge: edge, consumer: consumer, calls: calls)
+        self.request = request
+        name = request.name
+    }
+
+    private static func request(chip: String, offset: UInt32, edge: Edge, consumer: String,
+                                calls: GPIOCalls) throws(GPIOError) -> GPIORequest {
+        try GPIORequest(chip: chip, offset: offset, consumer: consumer, output: false, edge: edge,
+                        initial: false, calls: calls, purpose: "request for \(edge) edge events")
     }
 
     /// Releases the line now; later waits fail with EBADF. Idempotent.
-    public func release() { request.release() }
+    public func release() {
+        releasedByCaller = true
+        request?.release()
+        request = nil
+    }
 
     public func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
-        let handle = try request.live("wait for edge")
+        guard !releasedByCaller else { throw GPIOError("wait for edge", line: name, errno: EBADF) }
+        let current: GPIORequest
+        if let request {
+            current = request
+        } else {
+            current = try Self.request(chip: chip, offset: offset, edge: edge, consumer: consumer, calls: calls)
+            request = current
+            name = current.name
+        }
+        let handle = try current.live("wait for edge")
         var timestamp: UInt64 = 0
         var rising = false
         while true {
-            let rc = request.calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
+            let rc = calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
             if rc > 0 { return .edge(timestampNs: Int64(timestamp)) }
             if rc == 0 { return .timeout }
-            let code = request.calls.lastError
-            if code != EINTR { throw GPIOError("wait for edge", line: name, errno: code) }
+            let code = calls.lastError
+            if code == EINTR { continue }
+            if code == ENODEV {  // the chip is gone: let it go, ask again next time
+                current.release()
+                request = nil
+            }
+            throw GPIOError("wait for edge", line: name, errno: code)
         }
     }
 }

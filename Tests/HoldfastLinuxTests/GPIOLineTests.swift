@@ -22,6 +22,28 @@ struct GPIOLineTests {
         #expect(calls.released == 1)
     }
 
+    /// The chip goes away under the request (ENODEV), is not there for a while, then returns.
+    @Test func aVanishedChipIsReleasedAndRequestedAgainWhenItReturns() throws {
+        let calls = MockGPIOCalls()
+        calls.waits = [(1, 0, 1_000), (-1, ENODEV, 0), (1, 0, 9_000)]
+        let line = try GPIODataReadyLine(chip: "/dev/gpiochip3", offset: 0, edge: .falling, calls: calls)
+        #expect(try line.waitForEdge(timeoutNs: 1) == .edge(timestampNs: 1_000))
+        #expect(throws: GPIOError("wait for edge", line: "/dev/gpiochip3 line 0", errno: ENODEV)) {
+            try line.waitForEdge(timeoutNs: 1)
+        }
+        #expect(calls.released == 1)  // the dead request let go at once, so the kernel can free the chip
+        calls.requestErrno = ENOENT  // not back yet
+        #expect(throws: GPIOError.self) { try line.waitForEdge(timeoutNs: 1) }
+        calls.requestErrno = nil
+        #expect(try line.waitForEdge(timeoutNs: 1) == .edge(timestampNs: 9_000))
+        #expect(calls.requested == ["/dev/gpiochip3 0 falling", "/dev/gpiochip3 0 falling", "/dev/gpiochip3 0 falling"])
+        line.release()
+        #expect(calls.released == 2)
+        #expect(throws: GPIOError("wait for edge", line: "/dev/gpiochip3 line 0", errno: EBADF)) {
+            try line.waitForEdge(timeoutNs: 1)
+        }
+    }
+
     @Test func chipsAreFoundByLabel() throws {
         let calls = MockGPIOCalls()
         let dir = NSTemporaryDirectory() + "holdfast-gpio-\(UUID().uuidString)"

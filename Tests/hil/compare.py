@@ -35,6 +35,12 @@ if removed:
     check("the gap was recorded", acq.get("gaps", 0) >= 1 and any(1.0 <= m < 5.0 for m in missing), f"missing_s {missing}")
     # (Under TCG a busy host also shows as gaps of some milliseconds; only the fault's is checked.)
     fault = [(r["t_s"] - r["missing_s"], r["t_s"]) for r in session if r.get("type") == "gap" and r.get("missing_s", 0) >= 1.0]
+    # The data-ready chip went too: the daemon must have requested the line again, on the new gpiochip.
+    log = open(sys.argv[4]).read().splitlines() if len(sys.argv) > 4 else []
+    restart = max((i for i, l in enumerate(log) if "started at" in l), default=0)
+    lost = [l for l in log if "wait for edge failed" in l]
+    back = [l for l in log[restart:] if "edges again" in l]
+    check("the data-ready line was lost and requested again", bool(lost) and bool(back), (back or lost or ["no log"])[0])
     check("the fault fell between the holds", all(e <= h["start_s"] or s >= h["end_s"] for s, e in fault for h in holds),
           f"fault {fault}")
 else:

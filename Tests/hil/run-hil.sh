@@ -70,5 +70,7 @@ echo "hil: guest ran $((SECONDS - start)) s, qemu status $status"
 grep -E '^HIL:' "$work/console.log" | tr -d '\r' || true
 sed -n '/=== SESSION BEGIN/,/=== SESSION END/p' "$work/console.log" | tr -d '\r' | sed '1d;$d' > "$work/session.jsonl"
 fault=$(grep -q '^HIL: stub removed' "$work/console.log" && echo removed || echo kept)
-python3 Tests/hil/compare.py "$work/session.jsonl" "$work/truth.jsonl" "$fault" || {
-  echo "--- daemon log"; sed -n '/=== DAEMON LOG/,/=== LOG END/p' "$work/console.log" | tail -n 30; exit 1; }
+sed -n '/=== DAEMON LOG/,/=== LOG END/p' "$work/console.log" | tr -d '\r' | sed '1d;$d' > "$work/daemon.log"
+python3 Tests/hil/compare.py "$work/session.jsonl" "$work/truth.jsonl" "$fault" "$work/daemon.log" || {
+  echo "--- daemon log"; tail -n 30 "$work/daemon.log"
+  echo "--- kernel"; sed -n '/=== KERNEL$/,/=== KERNEL END/p' "$work/console.log" | tr -d '\r'; exit 1; }
