@@ -94,7 +94,7 @@ public final class Daemon {
             return 1
         }
         startSession(client: config.client)
-        log("holdfast: \(sensor.description); socket \(config.socketPath); sessions in \(config.stateDirectory)")
+        log("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
         notifier.notify("READY=1\nSTATUS=acquiring from \(sensor.description)")
 
         let frameInterval = Int64(1e9 / config.frameHz)

@@ -12,6 +12,8 @@ struct SensorSource {
     var clock: MonotonicClock
     var calibration: ForceCalibration
     var description: String
+    /// How conversions are noticed, for the start-up log: the line and the libgpiod generation, or polling.
+    var dataReady: String
     /// Keeps the emulated chip alive.
     var emulated: EmulatedSensor?
 
@@ -34,6 +36,7 @@ struct SensorSource {
                 let calibration = try ForceCalibration(offset: emulated.offsetCounts, newtonsPerCount: emulated.newtonsPerCount)
                 return SensorSource(driver: emulated.driver, line: emulated.line, clock: clock, calibration: calibration,
                                     description: "emulated \(config.sensor.rawValue) playing \(tracePath) at \(config.emulateSpeed)×",
+                                    dataReady: "emulated data-ready line",
                                     emulated: emulated)
             }
             let bus = try LinuxI2CBus(path: config.bus)
@@ -46,7 +49,10 @@ struct SensorSource {
             guard let path = config.calibration else { throw DaemonError("a real sensor needs calibration") }
             let calibration = try SensorCalibration.read(from: path, for: driver.identity).forceCalibration()
             return SensorSource(driver: driver, line: line, clock: clock, calibration: calibration,
-                                description: driver.identity.description, emulated: nil)
+                                description: driver.identity.description,
+                                dataReady: line.map { "data-ready \($0.name) through libgpiod \(LibGPIOD.apiGeneration).x" }
+                                    ?? "no data-ready line: polling",
+                                emulated: nil)
         } catch let error as DaemonError {
             throw error
         } catch {

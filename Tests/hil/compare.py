@@ -2,7 +2,8 @@
 
 The session's clock starts when the daemon did, the truth's when the trace
 did, so holds are compared by duration, mean force and the spacing between
-them. Prints 'hil: N passed, N failed'."""
+them. Arguments: session, truth, removed|kept, the daemon's log, the libgpiod
+generation it must have used. Prints 'hil: N passed, N failed'."""
 import json, sys
 
 session = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -17,6 +18,10 @@ def check(name, ok, detail=""):
     print(("ok   " if ok else "FAIL ") + name + (f" ({detail})" if detail else ""))
 
 check("session recorded with a header", bool(session) and session[0].get("type") == "session")
+log = open(sys.argv[4]).read().splitlines() if len(sys.argv) > 4 else []
+if len(sys.argv) > 5:
+    said = next((l for l in log if "through libgpiod" in l), "the daemon did not say")
+    check(f"the daemon waited on the line through libgpiod {sys.argv[5]}.x", f"through libgpiod {sys.argv[5]}.x" in said, said)
 check("hold count", len(holds) == len(want), f"{len(holds)} vs {len(want)}")
 for i, (got, exp) in enumerate(zip(holds, want)):
     check(f"hold {i + 1} time", abs(got["hold_s"] - exp["hold_s"]) <= 0.1, f"{got['hold_s']} vs {exp['hold_s']}")
@@ -36,7 +41,6 @@ if removed:
     # (Under TCG a busy host also shows as gaps of some milliseconds; only the fault's is checked.)
     fault = [(r["t_s"] - r["missing_s"], r["t_s"]) for r in session if r.get("type") == "gap" and r.get("missing_s", 0) >= 1.0]
     # The data-ready chip went too: the daemon must have requested the line again, on the new gpiochip.
-    log = open(sys.argv[4]).read().splitlines() if len(sys.argv) > 4 else []
     restart = max((i for i, l in enumerate(log) if "started at" in l), default=0)
     lost = [l for l in log if "wait for edge failed" in l]
     back = [l for l in log[restart:] if "edges again" in l]

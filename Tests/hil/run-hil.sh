@@ -2,7 +2,8 @@
 # Hardware-in-the-loop: boots Debian's own kernel under qemu-system-x86_64 (TCG)
 # with i2c-stub and gpio-sim (built here out of tree from linux-source), runs
 # the unmodified static `holdfast` daemon against /dev/i2c-N and a gpiochip,
-# and compares the session it records with the scenario's truth.
+# and compares the session it records with the scenario's truth; once with
+# holdfast built against libgpiod 1.6, once against 2.x.
 # Usage: Tests/hil/run-hil.sh      Skips, saying why, only where qemu cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,38 +40,53 @@ if [ ! -f "$work/mod/gpio-sim.ko" ]; then
   make -s -C "/usr/src/linux-headers-$kver" M="$work/mod" modules >/dev/null
 fi
 
-# The daemon, with the Swift runtime linked in, and what it still loads dynamically.
-swift build -c release --product holdfast --static-swift-stdlib --scratch-path .build-static >/dev/null
-bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/holdfast
+# The daemon, with the Swift runtime linked in, once against each libgpiod generation:
+# bookworm's 1.6 (the kernel's v1 character-device interface) and trixie's 2.x (v2).
+build_static() {  # build_static SCRATCH: prints the binary's path
+  swift build -c release --product holdfast --static-swift-stdlib --scratch-path "$1" >/dev/null
+  echo "$(swift build -c release --static-swift-stdlib --scratch-path "$1" --show-bin-path)/holdfast"
+}
+bin1=$(build_static .build-static)
+gpiod2=$(scripts/libgpiod2-prefix)
+bin2=$(PKG_CONFIG_PATH="$gpiod2/pkgconfig" build_static .build-static-gpiod2)
 
 # The trace and its truth.
-"$bin" simulate Tests/hil/hil.scenario --trace "$work/trace.csv" --truth "$work/truth.jsonl" >/dev/null
+"$bin1" simulate Tests/hil/hil.scenario --trace "$work/trace.csv" --truth "$work/truth.jsonl" >/dev/null
 
-# The initramfs.
-rm -rf "$work/rootfs" && mkdir -p "$work/rootfs"/{bin,modules,proc,sys,dev,lib64,lib/x86_64-linux-gnu}
-cp /bin/busybox "$work/rootfs/bin/busybox"
-strip -o "$work/rootfs/holdfast" "$bin"
-for lib in $(ldd "$bin" | awk '/=>/ {print $3}'); do cp -L "$lib" "$work/rootfs/lib/x86_64-linux-gnu/"; done
-cp -L /lib64/ld-linux-x86-64.so.2 "$work/rootfs/lib64/"
-cp "$modules/fs/configfs/configfs.ko" "$modules/drivers/i2c/i2c-dev.ko" "$modules/drivers/i2c/i2c-stub.ko" \
-   "$work/mod/irq_sim.ko" "$work/mod/gpio-sim.ko" "$work/rootfs/modules/"
-cp "$work/trace.csv" "$work/rootfs/trace.csv"
-install -m 0755 Tests/hil/init.sh "$work/rootfs/init"
-(cd "$work/rootfs" && find . | cpio -o -H newc --quiet | gzip -1 > "$work/initramfs.gz")
+# run_guest NAME BINARY GENERATION [LIBDIR]: an initramfs around BINARY (and the shared
+# libraries it loads, found in LIBDIR too), booted; the session compared with the truth.
+run_guest() {
+  local name=$1 bin=$2 generation=$3 libdir=${4:-}
+  local dir=$work/$name rootfs=$work/$name/rootfs
+  rm -rf "$dir" && mkdir -p "$rootfs"/{bin,modules,proc,sys,dev,lib64,lib/x86_64-linux-gnu}
+  cp /bin/busybox "$rootfs/bin/busybox"
+  strip -o "$rootfs/holdfast" "$bin"
+  for lib in $(LD_LIBRARY_PATH=$libdir ldd "$bin" | awk '/=>/ {print $3}'); do cp -L "$lib" "$rootfs/lib/x86_64-linux-gnu/"; done
+  cp -L /lib64/ld-linux-x86-64.so.2 "$rootfs/lib64/"
+  cp "$modules/fs/configfs/configfs.ko" "$modules/drivers/i2c/i2c-dev.ko" "$modules/drivers/i2c/i2c-stub.ko" \
+     "$work/mod/irq_sim.ko" "$work/mod/gpio-sim.ko" "$rootfs/modules/"
+  cp "$work/trace.csv" "$rootfs/trace.csv"
+  install -m 0755 Tests/hil/init.sh "$rootfs/init"
+  (cd "$rootfs" && find . | cpio -o -H newc --quiet | gzip -1 > "$dir/initramfs.gz")
 
-echo "hil: booting $kver under qemu (TCG)"
-start=$SECONDS
-set +e
-timeout ${HIL_TIMEOUT:-600} qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
-  -kernel "$work/image/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
-  -append "console=ttyS0 quiet panic=-1" -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$work/console.log" 2>&1
-status=$?
-set -e
-echo "hil: guest ran $((SECONDS - start)) s, qemu status $status"
-grep -E '^HIL:' "$work/console.log" | tr -d '\r' || true
-sed -n '/=== SESSION BEGIN/,/=== SESSION END/p' "$work/console.log" | tr -d '\r' | sed '1d;$d' > "$work/session.jsonl"
-fault=$(grep -q '^HIL: stub removed' "$work/console.log" && echo removed || echo kept)
-sed -n '/=== DAEMON LOG/,/=== LOG END/p' "$work/console.log" | tr -d '\r' | sed '1d;$d' > "$work/daemon.log"
-python3 Tests/hil/compare.py "$work/session.jsonl" "$work/truth.jsonl" "$fault" "$work/daemon.log" || {
-  echo "--- daemon log"; tail -n 30 "$work/daemon.log"
-  echo "--- kernel"; sed -n '/=== KERNEL$/,/=== KERNEL END/p' "$work/console.log" | tr -d '\r'; exit 1; }
+  echo "hil: $name: booting $kver under qemu (TCG), holdfast built against libgpiod $generation.x"
+  local start=$SECONDS status
+  set +e
+  timeout "${HIL_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
+    -kernel "$work/image/boot/vmlinuz-$kver" -initrd "$dir/initramfs.gz" \
+    -append "console=ttyS0 quiet panic=-1" -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$dir/console.log" 2>&1
+  status=$?
+  set -e
+  echo "hil: $name: guest ran $((SECONDS - start)) s, qemu status $status"
+  grep -E '^HIL:' "$dir/console.log" | tr -d '\r' || true
+  sed -n '/=== SESSION BEGIN/,/=== SESSION END/p' "$dir/console.log" | tr -d '\r' | sed '1d;$d' > "$dir/session.jsonl"
+  sed -n '/=== DAEMON LOG/,/=== LOG END/p' "$dir/console.log" | tr -d '\r' | sed '1d;$d' > "$dir/daemon.log"
+  local fault
+  fault=$(grep -q '^HIL: stub removed' "$dir/console.log" && echo removed || echo kept)
+  python3 Tests/hil/compare.py "$dir/session.jsonl" "$work/truth.jsonl" "$fault" "$dir/daemon.log" "$generation" || {
+    echo "--- daemon log"; tail -n 30 "$dir/daemon.log"
+    echo "--- kernel"; sed -n '/=== KERNEL$/,/=== KERNEL END/p' "$dir/console.log" | tr -d '\r'; exit 1; }
+}
+
+run_guest gpiod1 "$bin1" 1
+run_guest gpiod2 "$bin2" 2 "$gpiod2/lib"
