@@ -39,26 +39,12 @@ struct AcquisitionEdgeTests {
         }
     }
 
-    /// Hands out the edges it was given, in order, as the kernel's queue would.
-    final class QueuedLine: DataReadyLine {
-        let name = "queued line"
-        var edges: [Int64]
-        let clock: VirtualClock
-        init(_ edges: [Int64], clock: VirtualClock) { self.edges = edges; self.clock = clock }
-        func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
-            guard !edges.isEmpty else { clock.advance(byNs: timeoutNs); return .timeout }
-            let t = edges.removeFirst()
-            clock.sleep(untilNs: t)
-            return .edge(timestampNs: t)
-        }
-    }
-
     @Test func edgesFromBeforeARestartDoNotStampLaterReadings() throws {
         let clock = VirtualClock(startNs: 1_000_000)
         let sensor = ScriptedSensor(clock: clock)
         // One edge per millisecond from 2 to 20 ms; the read at 3 ms fails and takes 5 ms,
         // so the edges of 4–8 ms sit in the queue until after the restart.
-        let line = QueuedLine(Array(stride(from: Int64(2_000_000), through: 20_000_000, by: 1_000_000)), clock: clock)
+        let line = BacklogLine(Array(stride(from: Int64(2_000_000), through: 20_000_000, by: 1_000_000)), clock: clock)
         let ring = try SPSCRing<Sample>(minimumCapacity: 64)
         let acquisition = Acquisition(sensor: sensor, line: line, clock: clock, ring: ring)
         var steps = 0
@@ -107,7 +93,7 @@ struct AcquisitionEdgeTests {
         let clock = VirtualClock(startNs: 1_000_000)
         let sensor = ScriptedSensor(clock: clock)
         sensor.failStarts = 240  // 1 ms doubling to 250 ms: about a minute
-        let line = QueuedLine([], clock: clock)
+        let line = BacklogLine([], clock: clock)
         let lines = LogLines()
         let acquisition = Acquisition(sensor: sensor, line: line, clock: clock, ring: try SPSCRing<Sample>(minimumCapacity: 64),
                                       log: { lines.append($0) })
@@ -123,7 +109,8 @@ struct AcquisitionEdgeTests {
     }
 }
 
-/// A kernel edge queue: every edge that has happened is waiting to be read, however old.
+/// A kernel edge queue: the edges it was given, in order; every one that has
+/// happened is waiting to be read, however old.
 final class BacklogLine: DataReadyLine {
     let name = "backlog line"
     var edges: [Int64]
