@@ -21,6 +21,8 @@ let package = Package(
     targets: [
         .target(name: "HoldfastCore"),
         .target(name: "HoldfastPOSIX"),
+        // JSON as plain values for the control protocol and session files read back (FoundationEssentials only).
+        .target(name: "HoldfastJSON"),
         // The only C: module maps and header shims over Debian's libi2c and libgpiod.
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "HoldfastSensors", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
         // /dev/i2c-N and gpiochip implementations behind a syscall seam.
         .target(name: "HoldfastLinux", dependencies: ["HoldfastSensors", "CI2C", "CGPIOD", "CLinux"]),
-        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
+        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastJSON"]),
         .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
         .target(
             name: "HoldfastReplay",
@@ -39,10 +41,10 @@ let package = Package(
         .target(
             name: "HoldfastDaemon",
             dependencies: ["HoldfastCore", "HoldfastSensors", "HoldfastLinux", "HoldfastSession", "HoldfastSimulator",
-                           "HoldfastPOSIX", "CLinux"]
+                           "HoldfastPOSIX", "HoldfastJSON", "CLinux"]
         ),
         // The therapist's live view: a screen model (state in, lines out) and a thin terminal writer.
-        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "CLinux"]),
+        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "CLinux"]),
         .executableTarget(
             name: "holdfast",
             dependencies: [
@@ -51,6 +53,7 @@ let package = Package(
                 "HoldfastLinux",
                 "HoldfastDaemon",
                 "HoldfastTerminal",
+                "HoldfastJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,5 +68,6 @@ let package = Package(
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastSimulator"]),
         .testTarget(name: "HoldfastDaemonTests", dependencies: ["HoldfastDaemon", "HoldfastReplay"]),
         .testTarget(name: "HoldfastTerminalTests", dependencies: ["HoldfastTerminal"]),
+        .testTarget(name: "HoldfastJSONTests", dependencies: ["HoldfastJSON"]),
     ]
 )

@@ -1,4 +1,3 @@
-import Foundation
 import HoldfastPOSIX
 
 /// One connection to the control socket: a line reader with a size limit, a

@@ -1,4 +1,4 @@
-import Foundation
+import HoldfastJSON
 import HoldfastSimulator
 
 /// A command from a control-socket client, validated. See docs/protocol.md.
@@ -19,13 +19,13 @@ enum ControlCommand: Equatable {
 
     /// Parses one line; the error names the problem.
     static func parse(_ line: String) -> Result<Parsed, ControlError> {
-        guard let data = line.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = JSON.object(from: line.utf8) else {
             return .failure(ControlError(id: nil, message: "not a JSON object"))
         }
         var id: String?
         if let raw = object["id"] {
-            guard let text = raw as? String ?? (raw as? NSNumber).map({ "\($0)" }), text.count <= 64 else {
+            guard let text = raw as? String ?? (raw as? Int).map(String.init) ?? (raw as? Double).map({ "\($0)" }),
+                  text.count <= 64 else {
                 return .failure(ControlError(id: nil, message: "id must be a string or number of at most 64 characters"))
             }
             id = text
@@ -43,7 +43,7 @@ enum ControlCommand: Equatable {
         case "tare":
             return .success(Parsed(command: .tare, id: id))
         case "rate":
-            guard let level = (object["level"] as? NSNumber)?.doubleValue, level.isFinite, (0...10).contains(level) else {
+            guard let level = object.number("level"), level.isFinite, (0...10).contains(level) else {
                 return fail("rate needs \"level\" between 0 and 10")
             }
             return .success(Parsed(command: .rate(level: level), id: id))

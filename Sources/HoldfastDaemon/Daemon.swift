@@ -1,5 +1,4 @@
 import CLinux
-import Foundation
 import HoldfastCore
 import HoldfastLinux
 import HoldfastPOSIX
@@ -192,7 +191,7 @@ public final class Daemon {
                 line.field("crossing_ns", Int(at))
                 line.field("sent_ns", Int(t))
                 broadcast(line.line(), droppable: false)
-                if on { log(String(format: "over-pressure alarm: level %.1f", level)) }
+                if on { log("over-pressure alarm: level \(DecimalText.fixed(level, decimals: 1))") }
             case .gap(let at, let missing):
                 session.map { $0.record(SessionEncoding.gap(atNs: $0.relative(at), missingNs: missing)) }
                 log("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
@@ -289,7 +288,7 @@ public final class Daemon {
                 session.map { $0.record(SessionEncoding.calibration(forceN: force, level: level, scale: updated, atNs: $0.relative(t))) }
                 return reply(id: id) { $0.field("scale", updated.text) }
             } catch {
-                return reply(id: id, error: "a level of \(level) at \(String(format: "%.1f", force)) N contradicts the scale: \(error)")
+                return reply(id: id, error: "a level of \(level) at \(DecimalText.fixed(force, decimals: 1)) N contradicts the scale: \(error)")
             }
         case .startSession(let client):
             endSession()

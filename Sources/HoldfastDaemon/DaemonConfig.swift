@@ -140,12 +140,3 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
         "\(source)\(line.map { ":\($0)" } ?? ""): \(key): \(reason)"
     }
 }
-
-extension String {
-    var trimmingCharacters: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-}

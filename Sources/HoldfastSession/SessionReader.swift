@@ -1,5 +1,6 @@
-import Foundation
 import HoldfastCore
+import HoldfastJSON
+import HoldfastPOSIX
 
 /// A session file read back, tolerating what a crash leaves: a torn last
 /// line is reported and skipped; every complete record is kept.
@@ -34,14 +35,14 @@ public struct SessionFile: Sendable {
     /// Reads `path`; throws only if the file cannot be read or is not a session file.
     public init(path: String) throws(SessionReadError) {
         self.path = path
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw SessionReadError(path: path, reason: "cannot read: \(error.localizedDescription)")
+        let data: [UInt8]
+        do { data = try readFile(path) } catch {
+            throw SessionReadError(path: path, reason: "cannot read: \(SystemError.describe(error.errno))")
         }
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         var sawHeader = false
         for (index, line) in lines.enumerated() where !line.isEmpty {
-            guard let record = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
+            guard let record = JSON.object(from: line),
                   let type = record["type"] as? String else {
                 if index == lines.count - 1 { tornLastLine = true; continue }
                 throw SessionReadError(path: path, reason: "line \(index + 1) is not a session record")
@@ -57,7 +58,7 @@ public struct SessionFile: Sendable {
             }
             switch type {
             case "hold":
-                func d(_ key: String) -> Double { (record[key] as? NSNumber)?.doubleValue ?? 0 }
+                func d(_ key: String) -> Double { record.number(key) ?? 0 }
                 holds.append(Hold(point: record["point"] as? String, startS: d("start_s"), endS: d("end_s"), holdS: d("hold_s"),
                                   meanN: d("mean_n"), peakN: d("peak_n"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
                                   targetS: d("target_s"), overS: d("over_s"), open: record["open"] as? Bool ?? false,
@@ -84,9 +85,9 @@ public struct SessionFile: Sendable {
     public var csv: String {
         var out = "n,point,start_s,end_s,hold_s,mean_n,peak_n,mean_level,peak_level,target_s,over_s,open\r\n"
         for (i, h) in holds.enumerated() {
-            let point = "\"" + (h.point ?? "").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let point = "\"" + (h.point ?? "").replacing("\"", with: "\"\"") + "\""
             let numbers = [h.startS, h.endS, h.holdS, h.meanN, h.peakN, h.meanLevel, h.peakLevel, h.targetS, h.overS]
-                .map { String(format: "%.3f", $0) }
+                .map { DecimalText.fixed($0, decimals: 3) }
             out += "\(i + 1),\(point),\(numbers.joined(separator: ",")),\(h.open)\r\n"
         }
         return out

@@ -1,4 +1,4 @@
-import Foundation
+import HoldfastJSON
 import HoldfastPOSIX
 
 /// A connection to the daemon's control socket: JSON lines in and out.
@@ -38,16 +38,15 @@ final class DaemonConnection {
         }
         var messages: [[String: Any]] = []
         while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = Data(buffer[..<newline])
+            let line = buffer[..<newline]
+            if let m = JSON.object(from: line) { messages.append(m) }
             buffer.removeSubrange(...newline)
-            if let m = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] { messages.append(m) }
         }
         return gone && messages.isEmpty ? nil : messages
     }
 
     func send(_ object: [String: Any]) {
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        data.append(UInt8(ascii: "\n"))
+        let data = Array((JSON.text(object) + "\n").utf8)
         _ = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }

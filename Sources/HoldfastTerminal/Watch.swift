@@ -1,5 +1,4 @@
 import CLinux
-import Foundation
 import HoldfastPOSIX
 
 /// `holdfast watch`: the therapist's live view of the daemon, full screen,
@@ -123,7 +122,7 @@ public final class Watch {
                 switch b {
                 case 27: prompt = nil  // Esc
                 case 13, 10:
-                    submit(p.kind, p.text.trimmingCharacters(in: .whitespaces))
+                    submit(p.kind, p.text.trimmingCharacters)
                     prompt = nil
                 case 127, 8: if !p.text.isEmpty { p.text.removeLast() }; prompt = p
                 case 9:

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import HoldfastPOSIX
 import HoldfastCore
 import HoldfastSensors
 
@@ -38,7 +38,7 @@ struct CalibrateCommand: ParsableCommand {
             let opened = try sensor.open()
             let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 16)
             let acquisition = Acquisition(sensor: opened.driver, line: opened.line, clock: opened.clock, ring: ring,
-                                          log: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
+                                          log: { printError("  " + $0) })
             let count = Int(seconds * opened.driver.sampleRateHz)
             // The first quarter second after the prompt is settling (a mass just put down still rocks).
             let settle = Int(0.25 * opened.driver.sampleRateHz)
@@ -53,13 +53,13 @@ struct CalibrateCommand: ParsableCommand {
             }
             let tare = window("Remove all load from the sensor.")
             opened.load?.newtons = knownMassKg * 9.80665
-            let loaded = window(String(format: "Place the %.3f kg mass on the sensor.", knownMassKg))
+            let loaded = window("Place the \(DecimalText.fixed(knownMassKg, decimals: 3)) kg mass on the sensor.")
             let calibration = try Calibrator.calibrate(sensor: opened.driver.identity, tare: tare, loaded: loaded,
                                                        knownMassKg: knownMassKg)
             try calibration.write(to: output)
             print("""
                 \(opened.driver.identity.description): offset \(calibration.offsetCounts) counts, \
-                \(String(format: "%.6g", calibration.newtonsPerCount)) N/count, noise \(String(format: "%.3f", calibration.noiseN)) N
+                \(calibration.newtonsPerCount) N/count, noise \(DecimalText.fixed(calibration.noiseN, decimals: 3)) N
                 wrote \(output)
                 """)
         } catch let error as ValidationError {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import HoldfastCore
 import HoldfastLinux
 import HoldfastSensors
@@ -34,18 +33,17 @@ struct CheckCommand: ParsableCommand {
             let samples = acquisition.collect(count: count, deadlineNs: opened.clock.nowNs() + Int64(seconds * 1e9) + 1_000_000_000)
             let stats = acquisition.statistics.snapshot
             print("\(opened.driver.identity.description), data-ready: \(opened.line?.name ?? "none (polling)")")
-            print(String(format: "%d samples, %.1f Hz achieved (%.0f configured), %d errors, %d gaps, %d polled, %d saturated",
-                         samples.count, stats.achievedRateHz, opened.driver.sampleRateHz, stats.errors, stats.gaps,
-                         stats.polledSamples, stats.saturated))
+            print("\(samples.count) samples, \(f(stats.achievedRateHz, 1)) Hz achieved (\(f(opened.driver.sampleRateHz, 0)) configured), "
+                  + "\(stats.errors) errors, \(stats.gaps) gaps, \(stats.polledSamples) polled, \(stats.saturated) saturated")
             guard !samples.isEmpty else { throw CommandFailure("no samples arrived") }
             let raws = samples.map { Double($0.raw) }
             let mean = raws.reduce(0, +) / Double(raws.count)
             let sd = (raws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, raws.count - 1))).squareRoot()
-            print(String(format: "raw: mean %.1f, sd %.1f counts, range %d to %d, %d distinct values",
-                         mean, sd, samples.map(\.raw).min() ?? 0, samples.map(\.raw).max() ?? 0, Set(samples.map(\.raw)).count))
+            print("raw: mean \(f(mean, 1)), sd \(f(sd, 1)) counts, range \(samples.map(\.raw).min() ?? 0) to "
+                  + "\(samples.map(\.raw).max() ?? 0), \(Set(samples.map(\.raw)).count) distinct values")
             if let c = calibration {
-                print(String(format: "force: mean %.3f N, noise %.3f N", (mean - Double(c.offsetCounts)) * c.newtonsPerCount,
-                             sd * abs(c.newtonsPerCount)))
+                print("force: mean \(f((mean - Double(c.offsetCounts)) * c.newtonsPerCount, 3)) N, "
+                      + "noise \(f(sd * abs(c.newtonsPerCount), 3)) N")
             }
         } catch let error as ValidationError {
             throw error
@@ -56,3 +54,5 @@ struct CheckCommand: ParsableCommand {
         }
     }
 }
+
+private func f(_ v: Double, _ decimals: Int) -> String { DecimalText.fixed(v, decimals: decimals) }

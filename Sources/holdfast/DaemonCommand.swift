@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import HoldfastDaemon
 
 struct DaemonCommand: ParsableCommand {
@@ -58,7 +58,7 @@ struct DaemonCommand: ParsableCommand {
         for (key, value) in flags {
             guard let value else { continue }
             do { try result.set(key, value) } catch {
-                throw CommandFailure("--\(key.replacingOccurrences(of: "_", with: "-")) \(value): \(error.reason)")
+                throw CommandFailure("--\(key.replacing("_", with: "-")) \(value): \(error.reason)")
             }
         }
         do { return try result.validated() } catch { throw CommandFailure("configuration: \(error.reason)") }
@@ -69,7 +69,7 @@ struct DaemonCommand: ParsableCommand {
         let daemon: Daemon
         do {
             daemon = try Daemon(config: config, environment: ProcessInfo.processInfo.environment) { message in
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                printError(message)
             }
         } catch {
             throw CommandFailure(error.description)

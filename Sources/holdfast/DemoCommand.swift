@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import HoldfastPOSIX
 import HoldfastReplay
 import HoldfastTerminal
 import HoldfastSimulator
@@ -69,27 +70,22 @@ extension DemoCommand {
             throw CommandFailure("\(error)")
         }
         let socket = directory + "/holdfast.sock"
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0])
-        daemon.arguments = ["daemon", "--bus", "emulated", "--sensor", sensor == "none" ? "nau7802" : sensor,
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let arguments = ["daemon", "--bus", "emulated", "--sensor", sensor == "none" ? "nau7802" : sensor,
                             "--emulate-trace", trace, "--emulate-speed", "\(speed)", "--socket", socket,
                             "--state-dir", directory + "/sessions", "--realtime-priority", "off", "--client", "demo"]
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        daemon.standardError = log
-        daemon.standardOutput = log
-        do { try daemon.run() } catch { throw CommandFailure("cannot start the daemon: \(error)") }
+        let daemon: ChildProcess
+        do { daemon = try ChildProcess(path: executable, arguments: arguments) } catch {
+            throw CommandFailure("cannot start the daemon: \(error)")
+        }
         defer {
-            if daemon.isRunning {
-                daemon.terminate()  // SIGTERM: the daemon closes the session cleanly
-                daemon.waitUntilExit()
-            }
+            daemon.terminate()  // SIGTERM: the daemon closes the session cleanly
             print("Session files: \(directory)/sessions (holdfast session show FILE)")
         }
         // Give the daemon a moment to open its socket; watch keeps retrying anyway.
         for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
         print("Demo: \(loaded.name), \(Int(loaded.durationS)) s on an emulated \(sensor) at \(speed)× — q or Ctrl-C to stop")
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let noColor = environmentFlag("NO_COLOR")
         _ = Watch(socketPath: socket, plain: false, kgf: false, color: !noColor).run()
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import HoldfastCore
 import HoldfastLinux
 import HoldfastPOSIX
@@ -56,7 +55,7 @@ struct FeedCommand: ParsableCommand {
             while let socket, let due = labels.first, due.atNs <= first + (next - start) {
                 labels.removeFirst()
                 if case .failure(let failure) = DaemonRequest.send(["cmd": "point", "label": due.label], socket: socket) {
-                    FileHandle.standardError.write(Data("feed-stub: point \"\(due.label)\": \(failure)\n".utf8))
+                    printError("feed-stub: point \"\(due.label)\": \(failure)")
                 }
             }
             let counts = Int16(clamping: Int((force * countsPerNewton).rounded()))

@@ -1,3 +1,4 @@
+import HoldfastPOSIX
 import ArgumentParser
 import HoldfastReplay
 import HoldfastSimulator
@@ -54,4 +55,15 @@ struct ReplayCommand: ParsableCommand {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// One line on standard error (progress and log lines; the result goes to standard output).
+func printError(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// An environment variable set to something non-empty.
+func environmentFlag(_ name: String) -> Bool {
+    getenv(name).map { $0.pointee != 0 } ?? false
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import HoldfastJSON
 import HoldfastTerminal
 
 /// One command to the running daemon, for scripts (a foot pedal that labels
@@ -57,10 +57,9 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         switch DaemonRequest.send(try command(), socket: socket) {
         case .success(let reply):
-            let data = (try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys])) ?? Data()
-            print(String(decoding: data, as: UTF8.self))
+            print(JSON.text(reply))
         case .failure(let failure):
-            FileHandle.standardError.write(Data("holdfast send: \(failure)\n".utf8))
+            printError("holdfast send: \(failure)")
             if case .refused = failure { throw ExitCode(1) }
             throw ExitCode(2)
         }

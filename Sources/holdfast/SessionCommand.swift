@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import HoldfastCore
 import HoldfastReplay
 import HoldfastSession
 
@@ -61,7 +62,7 @@ struct SessionCommand: ParsableCommand {
             if s.alarms > 0 { print("\n\(s.alarms) over-pressure alarm\(s.alarms == 1 ? "" : "s")") }
         }
 
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        func f(_ v: Double) -> String { DecimalText.fixed(v, decimals: 1) }
 
         func row(_ cells: [String], _ widths: [Int]) -> String {
             String(SummaryReport.row(cells, widths).dropLast())  // print() adds the newline

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import HoldfastTerminal
 
 struct WatchCommand: ParsableCommand {
@@ -18,7 +17,7 @@ struct WatchCommand: ParsableCommand {
     var kgf = false
 
     func run() throws {
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let noColor = environmentFlag("NO_COLOR")
         let status = Watch(socketPath: socket, plain: plain, kgf: kgf, color: !noColor).run()
         if status != 0 { throw ExitCode(status) }
     }

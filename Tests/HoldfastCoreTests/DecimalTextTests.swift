@@ -47,3 +47,15 @@ struct DecimalTextTests {
         }
     }
 }
+
+@Suite("Fixed decimals")
+struct FixedDecimalsTests {
+    @Test func matchesPrintfForOrdinaryValues() {
+        #expect(DecimalText.fixed(61.25, decimals: 1) == "61.3")  // half away from zero
+        #expect(DecimalText.fixed(-0.05, decimals: 1) == "-0.1")
+        #expect(DecimalText.fixed(3, decimals: 3) == "3.000")
+        #expect(DecimalText.fixed(0.0004, decimals: 3) == "0.000")
+        #expect(DecimalText.fixed(1234.5, decimals: 0) == "1235")
+        #expect(DecimalText.fixed(.nan, decimals: 2) == "nan" && DecimalText.fixed(-1e300, decimals: 2) == "-inf")
+    }
+}

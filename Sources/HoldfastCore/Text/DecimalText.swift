@@ -125,6 +125,17 @@ public enum DecimalText {
         out.append(contentsOf: digits)
     }
 
+    /// `value` with exactly `decimals` digits after the point, rounded half away
+    /// from zero: `String(format: "%.2f")` without Foundation (printf rounds exact ties to even).
+    /// Non-finite values and magnitudes beyond Int64 at that scale print as "nan", "inf" or "-inf".
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9.2e18 else { return value.isNaN ? "nan" : value < 0 ? "-inf" : "inf" }
+        return format(Int64(scaled), decimals: decimals)
+    }
+
     /// `value / 10^decimals` as a string (see `append`).
     public static func format(_ value: Int64, decimals: Int) -> String {
         var out: [UInt8] = []

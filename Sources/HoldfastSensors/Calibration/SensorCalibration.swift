@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import HoldfastCore
+import HoldfastPOSIX
 
 /// Counts → newtons for one sensor, as measured by tare and span, stored
 /// with the identity of the sensor it belongs to.
@@ -48,19 +49,18 @@ public struct SensorCalibration: Sendable, Equatable, Codable {
     public func write(to path: String) throws(CalibrationError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            let data = try encoder.encode(self)
-            try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .file(path, "cannot write: \(error.localizedDescription)")
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw .file(path, "cannot encode: \(error)") }
+        do { try writeFileAtomically(Array(data) + Array("\n".utf8), to: path) } catch {
+            throw .file(path, "cannot write: \(SystemError.describe(error.errno))")
         }
     }
 
     /// Reads and checks a calibration file; with `sensor`, refuses one made for another sensor.
     public static func read(from path: String, for sensor: SensorIdentity? = nil) throws(CalibrationError) -> SensorCalibration {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .file(path, "cannot read: \(error.localizedDescription)")
+        do { data = Data(try readFile(path, limit: 1 << 20)) } catch {
+            throw .file(path, "cannot read: \(SystemError.describe(error.errno))")
         }
         let calibration: SensorCalibration
         do { calibration = try JSONDecoder().decode(SensorCalibration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
@@ -68,7 +68,7 @@ public struct SensorCalibration: Sendable, Equatable, Codable {
         } catch let DecodingError.typeMismatch(_, context) {
             throw .file(path, "wrong type at \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\"")
         } catch {
-            throw .file(path, "not a calibration file (JSON): \(error.localizedDescription)")
+            throw .file(path, "not a calibration file (JSON)")
         }
         guard calibration.format == format else { throw .file(path, "format \(calibration.format) is not \(format)") }
         guard calibration.newtonsPerCount.isFinite, calibration.newtonsPerCount != 0 else {
@@ -129,9 +129,8 @@ public enum Calibrator {
         let delta = load.mean - zero.mean
         guard abs(delta) >= max(100, 20 * zero.sd) else { throw .noLoad(counts: delta) }
         let newtonsPerCount = knownMassKg * 9.80665 / delta
-        let formatter = ISO8601DateFormatter()
         return SensorCalibration(sensor: sensor, offsetCounts: Int32(zero.mean.rounded()), newtonsPerCount: newtonsPerCount,
                                  knownMassKg: knownMassKg, noiseN: zero.sd * abs(newtonsPerCount),
-                                 created: formatter.string(from: created))
+                                 created: created.ISO8601Format())
     }
 }

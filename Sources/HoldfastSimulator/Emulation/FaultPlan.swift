@@ -68,6 +68,3 @@ public enum FaultPlanError: Error, Equatable, CustomStringConvertible {
     var item: String { switch self { case .malformed(let s): s } }
 }
 
-extension String {
-    var trimmingCharacters: String { String(Substring(self).trimmingCharacters) }
-}

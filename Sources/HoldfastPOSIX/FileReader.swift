@@ -1,0 +1,27 @@
+/// Reads a whole file, with errors that carry the path and errno (what
+/// Foundation's Data(contentsOf:) would report only as a generic error).
+public func readFile(_ path: String, limit: Int = 1 << 30) throws(SystemError) -> [UInt8] {
+    let fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+    defer { _ = close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = try retryingOnInterrupt("read", path) { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        if n == 0 { return bytes }
+        bytes.append(contentsOf: chunk[..<n])
+        guard bytes.count <= limit else { throw SystemError("read (larger than \(limit) bytes)", path, errno: EFBIG) }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, synced, renamed over it.
+public func writeFileAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
+    let temporary = path + ".tmp"
+    let writer = try FileWriter(creating: temporary, mode: mode)
+    var renamed = false
+    defer { if !renamed { _ = unlink(temporary) } }
+    try writer.write(bytes)
+    try writer.sync()
+    try writer.close()
+    try renameDurably(temporary, to: path)
+    renamed = true
+}
