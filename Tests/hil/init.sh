@@ -28,7 +28,9 @@ echo "HIL: bus $BUS, data-ready $(sim_pull)" > /dev/console
 cat > /cal.json <<CAL
 {"format":1,"sensor":{"chip":"ADS1115","bus":"$BUS","address":72},"offset_counts":0,"newtons_per_count":0.01,"known_mass_kg":1,"noise_n":0,"created":"hil"}
 CAL
-/holdfast daemon --sensor ads1115 --bus $BUS --rate-hz 250 --drdy holdfast-drdy:0 --calibration /cal.json \
+# The ADS1115's rate (SPS): 250 in CI; HIL_RATE_HZ on the host's command line (run-hil.sh) to explore.
+RATE=${HIL_RATE_HZ:-250}
+/holdfast daemon --sensor ads1115 --bus $BUS --rate-hz $RATE --drdy holdfast-drdy:0 --calibration /cal.json \
   --state-dir /sessions --socket /run/hf.sock --realtime-priority off 2>/daemon.log &
 DAEMON=$!
 for i in $(seq 100); do [ -S /run/hf.sock ] && break; sleep 0.1; done
@@ -49,7 +51,7 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
  else
    echo "HIL: stub not removable: $(cat /tmp/rmmod.err)"
  fi) &
-/holdfast feed-stub /trace.csv --bus $BUS --pull $PULL --rate-hz 250 --socket /run/hf.sock
+/holdfast feed-stub /trace.csv --bus $BUS --pull $PULL --rate-hz $RATE --socket /run/hf.sock
 sleep 1
 kill -TERM $DAEMON; wait $DAEMON; echo "HIL: daemon exit $?"
 echo "=== SESSION BEGIN"; cat /sessions/*.jsonl; echo "=== SESSION END"

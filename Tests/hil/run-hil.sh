@@ -5,6 +5,8 @@
 # and compares the session it records with the scenario's truth; once with
 # holdfast built against libgpiod 1.6, once against 2.x.
 # Usage: Tests/hil/run-hil.sh      Skips, saying why, only where qemu cannot be installed.
+#        HIL_RATE_HZ=860 HIL_SMP=2 Tests/hil/run-hil.sh   another ADS1115 rate (8 … 860 SPS) and
+#        more emulated CPUs; CI uses 250 SPS on one (at 860 on one, feeder and daemon starve each other).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -72,9 +74,9 @@ run_guest() {
   echo "hil: $name: booting $kver under qemu (TCG), holdfast built against libgpiod $generation.x"
   local start=$SECONDS status
   set +e
-  timeout "${HIL_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -m 1024 -nographic -no-reboot \
+  timeout "${HIL_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -smp "${HIL_SMP:-1}" -m 1024 -nographic -no-reboot \
     -kernel "$work/image/boot/vmlinuz-$kver" -initrd "$dir/initramfs.gz" \
-    -append "console=ttyS0 quiet panic=-1" -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$dir/console.log" 2>&1
+    -append "console=ttyS0 quiet panic=-1 HIL_RATE_HZ=${HIL_RATE_HZ:-250}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$dir/console.log" 2>&1
   status=$?
   set -e
   echo "hil: $name: guest ran $((SECONDS - start)) s, qemu status $status"
