@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastJSON
 
 /// Everything the therapist's screen shows, built from the daemon's messages.
 /// A value: the screen is a pure function of it.
@@ -38,7 +39,7 @@ public struct WatchState: Sendable {
 
     /// Applies one message from the daemon. Returns true when an alarm episode starts (ring the bell once).
     public mutating func apply(_ m: [String: Any]) -> Bool {
-        func d(_ key: String) -> Double { (m[key] as? Double) ?? (m[key] as? Int).map(Double.init) ?? 0 }
+        func d(_ key: String) -> Double { m.number(key) ?? 0 }
         switch m["type"] as? String {
         case "hello":
             sensorName = m["sensor"] as? String ?? ""
@@ -55,7 +56,7 @@ public struct WatchState: Sendable {
             fault = m["fault"] as? String
             let sensor = m["sensor"] as? [String: Any] ?? [:]
             sensorStatus = sensor["status"] as? String ?? "?"
-            rateHz = (sensor["rate_hz"] as? Double) ?? 0
+            rateHz = sensor.number("rate_hz") ?? 0
             drops = sensor["drops"] as? Int ?? 0
             errors = sensor["errors"] as? Int ?? 0
             let wasAlarm = alarm

@@ -89,6 +89,20 @@ struct ScreenTests {
     }
 }
 
+@Suite("Watch messages")
+struct WatchMessageTests {
+    /// JSON does not say whether 320 is an integer or a real: either must read as a number.
+    @Test func numbersReadTheSameWhetherIntegralOrNot() {
+        var s = WatchState()
+        _ = s.apply(["type": "live", "force_n": 31, "level": 6, "hold_s": 12.5,
+                     "sensor": ["rate_hz": 320, "drops": 0, "errors": 2, "status": "ok"] as [String: Any]])
+        #expect(s.forceN == 31 && s.level == 6 && s.holdS == 12.5)
+        #expect(s.rateHz == 320 && s.errors == 2)
+        _ = s.apply(["type": "live", "force_n": 30.5, "sensor": ["rate_hz": 319.7] as [String: Any]])
+        #expect(s.forceN == 30.5 && s.rateHz == 319.7)
+    }
+}
+
 @Suite("Watch session end")
 struct WatchSessionEndTests {
     @Test func aNewSessionShowsThePerPointTableOfTheLastOne() {
