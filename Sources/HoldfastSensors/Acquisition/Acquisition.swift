@@ -17,7 +17,7 @@ import HoldfastPOSIX
 ///   (one transfer): a brown-out too short for any transfer to fail leaves
 ///   it idle, and only its registers say so. If not, it is restarted as
 ///   after an error.
-/// - On bus errors it backs off (1 ms doubling to 1 s) and re-initialises the
+/// - On bus errors it backs off (1 ms doubling to 250 ms) and re-initialises the
 ///   chip, which may have lost power. The next sample carries
 ///   ``SampleFlags/afterGap``, and the gap is recorded.
 /// - Errors that mean a bug (EBADF, EFAULT) trap: retrying cannot help.
