@@ -26,6 +26,8 @@ public struct SessionFile: Sendable {
     public var source: String?
     public var holds: [Hold] = []
     public var alarms = 0
+    /// Times the sensor went silent (`gap` records): when samples resumed, and for how long they had been missing.
+    public var gaps: [(atS: Double, missingS: Double)] = []
     public var marks: [String] = []
     /// The summary line was there: the session ended cleanly.
     public var complete = false
@@ -64,6 +66,7 @@ public struct SessionFile: Sendable {
                                   targetS: d("target_s"), overS: d("over_s"), open: record["open"] as? Bool ?? false,
                                   gaps: record["gaps"] as? Int ?? 0))
             case "alarm": alarms += 1
+            case "gap": gaps.append((record.number("t_s") ?? 0, record.number("missing_s") ?? 0))
             case "mark": marks.append(record["note"] as? String ?? "")
             case "summary": complete = true
             default: break

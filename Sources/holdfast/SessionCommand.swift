@@ -60,6 +60,10 @@ struct SessionCommand: ParsableCommand {
                           pointWidths))
             }
             if s.alarms > 0 { print("\n\(s.alarms) over-pressure alarm\(s.alarms == 1 ? "" : "s")") }
+            if let longest = s.gaps.max(by: { $0.missingS < $1.missingS }) {
+                print("\nthe sensor was silent \(s.gaps.count) time\(s.gaps.count == 1 ? "" : "s"), longest "
+                      + "\(DecimalText.fixed(longest.missingS, decimals: 3)) s before \(f(longest.atS)) s")
+            }
         }
 
         func f(_ v: Double) -> String { DecimalText.fixed(v, decimals: 1) }

@@ -28,8 +28,10 @@ struct SessionFileTests {
 
     @Test func perPointTableAndCSV() throws {
         let (path, _dir) = try file([Self.header, Self.hold(1, "A", hold: 30, level: 6), Self.hold(2, "B", hold: 20, level: 5),
+                                     #"{"type":"gap","t_s":215.250,"missing_s":1.277}"#,
                                      Self.hold(3, "A", hold: 10, level: 8), #"{"type":"summary","holds":3}"#])
         let s = try SessionFile(path: path)
+        #expect(s.gaps.count == 1 && s.gaps.first?.atS == 215.25 && s.gaps.first?.missingS == 1.277)
         #expect(s.complete && !s.tornLastLine)
         let a = try #require(s.points.rows.first)
         #expect(a.point == "A" && a.holds == 2 && a.holdS == 40 && a.targetS == 20)

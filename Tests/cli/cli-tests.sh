@@ -65,7 +65,10 @@ cp t.session.jsonl sessions/
 check "session list" 0 't.session.jsonl .* 4 holds  complete' -- "$holdfast" session list --dir sessions
 check "session show" 0 'Per point' -- "$holdfast" session show t.session.jsonl
 check "session export" 0 '^n,point,start_s' -- "$holdfast" session export --csv t.session.jsonl
-check "session show missing" 1 'nope.jsonl: cannot read' -- "$holdfast" session show nope.jsonl
+# A live session in which the sensor went away for 1.3 s.
+{ head -n 1 t.session.jsonl; echo '{"type":"gap","t_s":15.266,"missing_s":1.277}'; tail -n +2 t.session.jsonl; } > gap.jsonl
+check "session show gaps" 0 'sensor was silent 1 time, longest 1.277 s before 15.3 s' -- "$holdfast" session show gap.jsonl
+check "session show missing" 1 'nope.jsonl: cannot read: No such file' -- "$holdfast" session show nope.jsonl
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
