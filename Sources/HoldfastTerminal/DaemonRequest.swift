@@ -30,23 +30,17 @@ public enum DaemonRequest {
         var message = command
         message["id"] = id
         connection.send(message)
-        let deadline = monotonicNs() + Int64(timeoutSeconds * 1e9)
+        let deadline = monotonicNanoseconds() + Int64(timeoutSeconds * 1e9)
         while true {
             guard let messages = connection.receive() else { return .failure(.closed(socket: socket)) }
             if let reply = messages.first(where: { $0["id"] as? String == id }) {
                 if reply["ok"] as? Bool == false { return .failure(.refused(reply["error"] as? String ?? "(no reason given)")) }
                 return .success(reply)
             }
-            let leftNs = deadline - monotonicNs()
+            let leftNs = deadline - monotonicNanoseconds()
             guard leftNs > 0 else { return .failure(.noReply(socket: socket, seconds: timeoutSeconds)) }
             var ready = pollfd(fd: connection.fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&ready, 1, Int32(min(leftNs, 1_000_000_000) / 1_000_000) + 1)
         }
-    }
-
-    private static func monotonicNs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }

@@ -31,7 +31,7 @@ public final class Watch {
         var lastAttempt: Int64 = 0
         if plain { print("holdfast watch: connecting to \(socketPath)") }
         while true {
-            let now = monotonicNs()
+            let now = monotonicNanoseconds()
             if connection == nil && now - lastAttempt >= 1_000_000_000 {
                 lastAttempt = now
                 connection = DaemonConnection(path: socketPath)
@@ -90,7 +90,7 @@ public final class Watch {
 
     private func redraw() {
         guard let terminal, dirty else { return }
-        let now = monotonicNs()
+        let now = monotonicNanoseconds()
         guard now - lastDraw >= 30_000_000 else { return }  // at most ~33 frames a second
         lastDraw = now
         dirty = false
@@ -164,11 +164,5 @@ public final class Watch {
             if !text.isEmpty { command["client"] = text }
             connection.send(command)
         }
-    }
-
-    private func monotonicNs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }

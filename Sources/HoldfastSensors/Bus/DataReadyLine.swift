@@ -45,11 +45,7 @@ public protocol MonotonicClock: AnyObject {
 public final class SystemMonotonicClock: MonotonicClock, @unchecked Sendable {
     public init() {}
 
-    public func nowNs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
+    public func nowNs() -> Int64 { monotonicNanoseconds() }
 
     public func sleep(untilNs: Int64) {
         var ts = timespec(tv_sec: Int(untilNs / 1_000_000_000), tv_nsec: Int(untilNs % 1_000_000_000))
