@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .target(name: "HoldfastCore"),
         .target(name: "HoldfastPOSIX"),
-        // JSON as plain values for the control protocol and session files read back (FoundationEssentials only).
+        // JSON: plain values for the control protocol and session files read back (FoundationEssentials only),
+        // and the string and number encoding the session writer shares.
         .target(name: "HoldfastJSON"),
         // The only C: module maps and header shims over Debian's libi2c and libgpiod.
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),

@@ -23,53 +23,67 @@ public enum JSON {
 
     /// Compact JSON text for `value` (objects with sorted keys, so output is stable).
     public static func text(_ value: Any) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(value, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ value: Any, to out: inout String) {
-        switch value {
-        case let b as Bool: out += b ? "true" : "false"
-        case let i as Int: out += String(i)
-        case let d as Double: out += d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)") : "null"
-        case let s as String: writeString(s, to: &out)
-        case let a as [Any]:
-            out += "["
-            for (i, element) in a.enumerated() {
-                if i > 0 { out += "," }
-                write(element, to: &out)
-            }
-            out += "]"
-        case let o as [String: Any]:
-            out += "{"
-            for (i, key) in o.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                writeString(key, to: &out)
-                out += ":"
-                write(o[key] ?? Null(), to: &out)
-            }
-            out += "}"
-        default: out += "null"
-        }
+    /// A number as the shortest text that reads back the same; integral values without a fraction,
+    /// non-finite ones as null.
+    public static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
+    /// Appends `s` as a JSON string: quoted, with control characters and DEL escaped.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+            case "\"": out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case "\\": out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case "\n": out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += Array("\\u00".utf8)
+                    out.append(hex[Int(scalar.value >> 4)])
+                    out.append(hex[Int(scalar.value & 0xF)])
+                } else {
+                    out += Array(String(scalar).utf8)
+                }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func write(_ value: Any, to out: inout [UInt8]) {
+        switch value {
+        case let b as Bool: out += Array((b ? "true" : "false").utf8)
+        case let i as Int: out += Array(String(i).utf8)
+        case let d as Double: out += Array(number(d).utf8)
+        case let s as String: appendString(s, to: &out)
+        case let a as [Any]:
+            out.append(UInt8(ascii: "["))
+            for (i, element) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(element, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case let o as [String: Any]:
+            out.append(UInt8(ascii: "{"))
+            for (i, key) in o.keys.sorted().enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                write(o[key] ?? Null(), to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        default: out += Array("null".utf8)
+        }
     }
 
     /// Any JSON value, decoded into plain Swift values.

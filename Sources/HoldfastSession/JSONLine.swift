@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastJSON
 
 /// Builds one JSON object on one line with fields in a fixed order, so that
 /// session files diff cleanly and golden files compare byte for byte.
@@ -13,13 +14,13 @@ public struct JSONLine {
     private mutating func key(_ name: String) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        appendString(name)
+        JSON.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
     }
 
     public mutating func field(_ name: String, _ value: String?) {
         key(name)
-        if let value { appendString(value) } else { bytes += Array("null".utf8) }
+        if let value { JSON.appendString(value, to: &bytes) } else { bytes += Array("null".utf8) }
     }
 
     public mutating func field(_ name: String, _ value: Int) {
@@ -41,7 +42,7 @@ public struct JSONLine {
     /// A configuration value, printed as the shortest text that reads back the same.
     public mutating func field(_ name: String, _ value: Double) {
         key(name)
-        bytes += Array(Self.number(value).utf8)
+        bytes += Array(JSON.number(value).utf8)
     }
 
     /// A nested value already encoded as JSON.
@@ -64,34 +65,5 @@ public struct JSONLine {
         }
         out.append(UInt8(ascii: "]"))
         return out
-    }
-
-    public static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
-
-    private mutating func appendString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case "\\": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case "\n": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case "\r": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case "\t": bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes += Array("\\u00".utf8)
-                    bytes.append(hex[Int(scalar.value >> 4)])
-                    bytes.append(hex[Int(scalar.value & 0xF)])
-                } else {
-                    bytes += Array(String(scalar).utf8)
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
