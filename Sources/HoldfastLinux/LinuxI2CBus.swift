@@ -103,10 +103,13 @@ public final class LinuxI2CBus: I2CBus {
             guard reopened >= 0 else { throw I2CError(I2CError.reopen, bus: name, address: address, register: nil, errno: sys.lastError) }
             fd = reopened
             nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
-        } else if clock.nowNs() >= nextRemovalCheckNs {
-            nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
-            if releaseIfRemoved() {
-                throw I2CError(operation + " (adapter removed)", bus: name, address: address, register: register, errno: ENODEV)
+        } else {
+            let now = clock.nowNs()
+            if now >= nextRemovalCheckNs {
+                nextRemovalCheckNs = now + Self.removalCheckIntervalNs
+                if releaseIfRemoved() {
+                    throw I2CError(operation + " (adapter removed)", bus: name, address: address, register: register, errno: ENODEV)
+                }
             }
         }
         if selected != address {

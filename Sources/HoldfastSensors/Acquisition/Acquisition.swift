@@ -95,7 +95,11 @@ public final class Acquisition: @unchecked Sendable {
                 return
             }
         }
-        if clock.nowNs() >= nextConfigurationCheckNs && !stillConfigured() { return }
+        let now = clock.nowNs()
+        if now >= nextConfigurationCheckNs {
+            nextConfigurationCheckNs = now + Self.configurationCheckIntervalNs
+            if !stillConfigured() { return }
+        }
         guard let (timestamp, polled) = waitForConversion() else { return }
         let reading: Reading
         do {
@@ -111,7 +115,6 @@ public final class Acquisition: @unchecked Sendable {
 
     /// Reads the chip's configuration back; false (and a restart pending) if it was lost or unreadable.
     private func stillConfigured() -> Bool {
-        nextConfigurationCheckNs = clock.nowNs() + Self.configurationCheckIntervalNs
         do {
             if try sensor.isConfigured() { return true }
             lost("\(sensor.identity.description): the chip has lost its configuration (reset by a brown-out?); restarting it")
