@@ -25,9 +25,10 @@ struct SensorSource {
                 let start = clock.nowNs()
                 // The trace's first time, so that its labels can be moved onto our clock as they are read.
                 var first = [Sample(timestampNs: 0, raw: 0)]
-                let count = try first.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in
-                    try TraceReader(path: tracePath).read(into: b) { _, _ in }
-                }
+                // Result keeps the error typed: Swift 6.0's withUnsafeMutableBufferPointer is `rethrows`.
+                let count = try first.withUnsafeMutableBufferPointer { b in
+                    Result { () throws(TraceError) -> Int in try TraceReader(path: tracePath).read(into: b) { _, _ in } }
+                }.get()
                 guard count == 1 else { throw DaemonError("\(tracePath): the trace has no samples") }
                 let offset = start - first[0].timestampNs
                 let trace = TraceForceSource(reader: try TraceReader(path: tracePath)) { t, label in onPoint(label, t + offset) }
