@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The same trace gives the same bytes on a Raspberry Pi: the aarch64 `holdfast`
-# (scripts/aarch64-build: trixie's Swift 6.0, release, cross-built) runs under
-# qemu-aarch64-static and must reproduce, byte for byte,
-#   - every golden session file in Simulator/golden, from its scenario's trace,
-#   - the trace and ground truth `holdfast simulate` writes for each scenario, and
-#   - every sensor replay (each scenario whose imperfections are all in the force,
-#     through each emulated chip and the real driver, as ScenarioSuiteTests does),
-#     and its printed summary,
-# as the native binary given (built by another compiler for x86-64) writes them.
-# Usage: Tests/aarch64/goldens.sh NATIVE-HOLDFAST [AARCH64-HOLDFAST]
+# aarch64, as a Raspberry Pi runs Holdfast, checked on this machine:
+#   - the modules that import CLinux build for aarch64 in debug (the cross-build is where a
+#     _GNU_SOURCE in a module header made clang reject fd_set: "__fds_bits … is not present
+#     in definition of 'fd_set' in module 'CLinux'");
+#   - the same trace gives the same bytes: the aarch64 `holdfast` (scripts/aarch64-build:
+#     trixie's Swift 6.0, release, cross-built) runs under qemu-aarch64-static and must
+#     reproduce, byte for byte, every golden session file in Simulator/golden from its
+#     scenario's trace, the trace and ground truth `holdfast simulate` writes for each
+#     scenario, and every sensor replay (each scenario whose imperfections are all in the
+#     force, through each emulated chip and the real driver, as ScenarioSuiteTests does)
+#     with its printed summary, as the native binary given (another compiler, x86-64)
+#     writes them.
+# Usage: Tests/aarch64/run-aarch64.sh NATIVE-HOLDFAST [AARCH64-HOLDFAST]
 set -uo pipefail
-native=$(realpath "${1:?usage: Tests/aarch64/goldens.sh NATIVE-HOLDFAST [AARCH64-HOLDFAST]}")
+native=$(realpath "${1:?usage: Tests/aarch64/run-aarch64.sh NATIVE-HOLDFAST [AARCH64-HOLDFAST]}")
 cd "$(dirname "$0")/../.."
 root=$PWD
 scripts/ensure-packages aarch64 >&2 || exit 1
@@ -21,10 +24,13 @@ aarch64() { qemu-aarch64-static -L "$sysroot" "$arm" "$@"; }
 # ELF e_machine 0xb7: AArch64 (so a native binary passed by mistake cannot pass for it).
 [ "$(od -An -tx1 -j18 -N2 "$arm" | tr -d ' ')" = b700 ] || { echo "aarch64: $arm is not an aarch64 executable"; exit 1; }
 
+passed=0 failed=0
+if scripts/aarch64-build --debug HoldfastLinux HoldfastTerminal HoldfastDaemon; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL the modules that import CLinux do not build for aarch64 in debug"; fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/native" "$work/arm"
-passed=0 failed=0
 # same WHAT FILE: the file the aarch64 binary wrote must equal the native one's (or the golden).
 same() {
   if cmp -s "$2" "$3"; then passed=$((passed + 1))
