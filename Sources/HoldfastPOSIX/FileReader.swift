@@ -1,7 +1,8 @@
-/// Reads a whole file, with errors that carry the path and errno (what
+/// Reads a whole regular file, with errors that carry the path and errno (what
 /// Foundation's Data(contentsOf:) would report only as a generic error).
+/// A FIFO, device or directory is refused (see `openRegularFileForReading`).
 public func readFile(_ path: String, limit: Int = 1 << 30) throws(SystemError) -> [UInt8] {
-    let fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+    let fd = try openRegularFileForReading(path: path)
     defer { _ = close(fd) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
