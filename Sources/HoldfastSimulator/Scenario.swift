@@ -1,3 +1,5 @@
+import HoldfastCore
+
 /// A synthetic session: a clean force profile (what the therapist's thumb
 /// does) plus the imperfections of a real sensor chain, all described in a
 /// small line-based text format so scenarios can be read and reviewed.
@@ -82,11 +84,11 @@ extension Scenario {
         self.init(name: name)
         var now = 0.0
         var force = 0.0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in TextLines.split(text).enumerated() {
             let lineNumber = index + 1
             func fail(_ reason: String) -> ScenarioError { ScenarioError(source: source, line: lineNumber, reason: reason) }
-            let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            let content = TextLines.withoutComment(rawLine)
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let keyword = words.first else { continue }
             let args = Array(words.dropFirst())
             func numbers(_ count: ClosedRange<Int>) throws(ScenarioError) -> [Double] {

@@ -57,6 +57,15 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// A bad option that only running the command reveals (a cutoff too high for
+/// the trace's rate, a flag the configuration check refuses): reported on one
+/// line like a CommandFailure, with the usage-error exit status 64 that
+/// ArgumentParser gives the options it checks itself.
+func usageFailure(_ message: String) -> ExitCode {
+    printError("Error: " + message)
+    return ExitCode.validationFailure
+}
+
 /// One line on standard error (progress and log lines; the result goes to standard output).
 func printError(_ line: String) {
     let bytes = Array((line + "\n").utf8)

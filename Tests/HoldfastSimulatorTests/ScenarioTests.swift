@@ -26,6 +26,21 @@ struct ScenarioTests {
         #expect(abs(s.cleanForce(at: 12.4) - 5) < 1e-9)  // the top of the tap
     }
 
+    /// A scenario saved with CRLF (or CR) line endings reads as the same scenario,
+    /// and a `#` inside a label is part of the label.
+    @Test(arguments: ["\r\n", "\r"])
+    func anyLineEndingReadsTheSame(ending: String) throws {
+        let lines = ["# a comment", "rate_hz 500", "point trap L#1  # the second one", "ramp 30 2", "hold 10"]
+        let lf = try Scenario(parsing: lines.joined(separator: "\n"), name: "t", source: "t.scenario")
+        let other = try Scenario(parsing: "\u{FEFF}" + lines.joined(separator: ending), name: "t", source: "t.scenario")
+        #expect(other == lf)
+        #expect(lf.points.map(\.label) == ["trap L#1"])
+        let bad = "rate_hz 500" + ending + "bogus 1"
+        #expect { try Scenario(parsing: bad, name: "t", source: "t.scenario") } throws: { error in
+            (error as? ScenarioError)?.line == 2
+        }
+    }
+
     @Test(arguments: [
         ("bogus 1", "t.scenario:1: unknown keyword \"bogus\""),
         ("rate_hz 5", "t.scenario:1: rate_hz 5.0 is out of range"),
