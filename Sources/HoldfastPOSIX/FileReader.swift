@@ -15,7 +15,9 @@ public func readFile(_ path: String, limit: Int = 1 << 30) throws(SystemError) -
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, synced, renamed over it.
+/// Only a new path or a regular file is replaced (never a device node or a FIFO).
 public func writeFileAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
+    try requireReplaceable(path, sparing: [])
     let temporary = path + ".tmp"
     let writer = try FileWriter(creating: temporary, mode: mode)
     var renamed = false

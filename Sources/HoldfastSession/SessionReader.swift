@@ -39,7 +39,7 @@ public struct SessionFile: Sendable {
         self.path = path
         let data: [UInt8]
         do { data = try readFile(path) } catch {
-            throw SessionReadError(path: path, reason: "cannot read: \(SystemError.describe(error.errno))")
+            throw SessionReadError(path: path, reason: "cannot read: \(error.reason)")
         }
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         var sawHeader = false

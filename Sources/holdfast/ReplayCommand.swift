@@ -46,7 +46,10 @@ struct ReplayCommand: ParsableCommand {
             do { options.faults = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
         }
         let result: ReplayResult
-        do { result = try Replay.run(options) } catch { throw CommandFailure(error.description) }
+        do { result = try Replay.run(options) } catch {
+            if error.isUsageError { throw usageFailure(error.description) }
+            throw CommandFailure(error.description)
+        }
         if !quiet { print(SummaryReport.render(result, session: session), terminator: "") }
     }
 }

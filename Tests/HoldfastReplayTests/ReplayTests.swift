@@ -62,6 +62,43 @@ struct ReplayTests {
         }
     }
 
+    /// `--session` never destroys what it names: the input (by any path), a device, a FIFO, a directory.
+    @Test func theSessionIsNeverWrittenOverTheInputOrANonRegularFile() throws {
+        let dir = try ScratchDirectory()
+        let text = Self.twoHolds()
+        let trace = try dir.write("t.csv", text)
+        #expect(link(trace, dir.file("hard.csv")) == 0)
+        #expect(symlink(trace, dir.file("soft.jsonl")) == 0)
+        #expect(mkfifo(dir.file("fifo.jsonl.partial"), 0o600) == 0)
+        #expect(mkdir(dir.file("d.jsonl"), 0o700) == 0)
+        let tracePartial = try dir.write("in.jsonl.partial", text)
+        let refused: [(input: String, session: String, why: String)] = [
+            (trace, trace, "it is the input file"),
+            (trace, dir.file("hard.csv"), "it is the input file"),
+            (trace, dir.file("soft.jsonl"), "symbolic link"),
+            (tracePartial, dir.file("in.jsonl"), "it is the input file"),
+            (trace, "/dev/null", "it is a character device, not a regular file"),
+            (trace, dir.file("fifo.jsonl"), "it is a FIFO, not a regular file"),
+            (trace, dir.file("d.jsonl"), "it is a directory, not a regular file"),
+        ]
+        for (input, session, why) in refused {
+            do {
+                _ = try Replay.run(ReplayOptions(tracePath: input, sessionPath: session))
+                Issue.record("wrote a session to \(session)")
+            } catch {
+                #expect(error.isUsageError && error.description.contains(why), "\(error)")
+            }
+        }
+        #expect(try String(contentsOfFile: trace, encoding: .utf8) == text)
+        #expect(try String(contentsOfFile: tracePartial, encoding: .utf8) == text)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        // An earlier regular session file that is not the input is replaced, as before.
+        let earlier = try dir.write("s.jsonl", "an earlier session\n")
+        _ = try Replay.run(ReplayOptions(tracePath: trace, sessionPath: earlier))
+        #expect(try readJSONLines(earlier).last?["type"] as? String == "summary")
+    }
+
     @Test(arguments: [
         ("time_s,force_n\n0,1\n", "needs at least 2 samples"),
         ("time_s,force_n\n0,1\n0,1\n0,1\n", "needs at least 2 samples"),
