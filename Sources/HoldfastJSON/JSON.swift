@@ -36,7 +36,8 @@ public enum JSON {
         return String(value)
     }
 
-    /// Appends `s` as a JSON string: quoted, with control characters and DEL escaped.
+    /// Appends `s` as a JSON string: quoted, with control characters (C0, DEL and C1) escaped,
+    /// so that JSON printed on a terminal cannot carry a terminal command.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for scalar in s.unicodeScalars {
@@ -47,7 +48,7 @@ public enum JSON {
             case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     let hex = Array("0123456789abcdef".utf8)
                     out += Array("\\u00".utf8)
                     out.append(hex[Int(scalar.value >> 4)])
