@@ -64,11 +64,11 @@ enum ControlCommand: Equatable {
         case "mark":
             var note: String?
             if let raw = object["note"] {
-                guard let text = raw as? String, text.utf8.count <= 200,
-                      !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                    return fail("note must be text of at most 200 bytes without control characters")
+                guard let text = raw as? String else { return fail("note must be text") }
+                switch PointLabel.validateNote(text) {
+                case .success(let n): note = n
+                case .failure(let e): return fail("note \(e)")
                 }
-                note = text
             }
             return .success(Parsed(command: .mark(note: note), id: id))
         case "status":

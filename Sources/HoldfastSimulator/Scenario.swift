@@ -79,6 +79,12 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Scenario {
+    /// The largest number a directive takes, the longest scenario and the largest force:
+    /// bounds that keep every time and count derived from a scenario far inside an Int64.
+    static let maxNumber = 1e6
+    public static let maxDurationS = 86_400.0
+    static let maxForceN = 8000.0
+
     /// Parses the scenario text format; `source` names the file in errors.
     public init(parsing text: String, name: String, source: String) throws(ScenarioError) {
         self.init(name: name)
@@ -98,9 +104,16 @@ extension Scenario {
                 var values: [Double] = []
                 for a in args {
                     guard let v = Double(a), v.isFinite, v >= 0 else { throw fail("\(keyword): \"\(a)\" is not a non-negative number") }
+                    // Bounded so that times and forces derived from them stay far inside Int64 nanoseconds and counts.
+                    guard v <= Self.maxNumber else { throw fail("\(keyword): \(a) is out of range (0 ... 1000000)") }
                     values.append(v)
                 }
                 return values
+            }
+            /// A force or amplitude: within what the signal path accepts.
+            func newtons(_ v: Double) throws(ScenarioError) -> Double {
+                guard v <= Self.maxForceN else { throw fail("\(keyword): \(v) N is above the 8000 N the signal path accepts") }
+                return v
             }
             switch keyword {
             case "rate_hz":
@@ -110,17 +123,17 @@ extension Scenario {
             case "seed":
                 guard args.count == 1, let s = UInt64(args[0]) else { throw fail("seed takes one whole number") }
                 seed = s
-            case "noise_n": noiseN = try numbers(1...1)[0]
+            case "noise_n": noiseN = try newtons(numbers(1...1)[0])
             case "tremor":
                 let v = try numbers(2...2)
-                tremor = Periodic(amplitudeN: v[0], frequencyHz: v[1])
+                tremor = Periodic(amplitudeN: try newtons(v[0]), frequencyHz: v[1])
             case "mains":
                 let v = try numbers(2...2)
-                mains = Periodic(amplitudeN: v[0], frequencyHz: v[1])
+                mains = Periodic(amplitudeN: try newtons(v[0]), frequencyHz: v[1])
             case "spikes":
                 let v = try numbers(3...3)
                 guard v[2] >= 1, v[2] <= 8, v[2] == v[2].rounded() else { throw fail("spikes: length must be 1 to 8 samples") }
-                spikes = Spikes(perSecond: v[0], amplitudeN: v[1], maxSamples: Int(v[2]))
+                spikes = Spikes(perSecond: v[0], amplitudeN: try newtons(v[1]), maxSamples: Int(v[2]))
             case "jitter_us": jitterUs = try numbers(1...1)[0]
             case "dropouts":
                 let v = try numbers(2...2)
@@ -145,13 +158,13 @@ extension Scenario {
             case "tap":
                 let v = try numbers(2...2)
                 guard v[1] > 0 else { throw fail("tap needs a duration above 0") }
-                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: v[0]))
+                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: try newtons(v[0])))
                 now += v[1]
                 profile.append(Breakpoint(timeS: now, forceN: force))
             case "lift":
                 let v = try numbers(1...2)
                 guard v[0] > 0 else { throw fail("lift needs a duration above 0") }
-                let low = v.count == 2 ? v[1] : 0
+                let low = v.count == 2 ? try newtons(v[1]) : 0
                 profile.append(Breakpoint(timeS: now + v[0] / 4, forceN: low))
                 profile.append(Breakpoint(timeS: now + 3 * v[0] / 4, forceN: low))
                 now += v[0]
@@ -159,7 +172,8 @@ extension Scenario {
             default:
                 throw fail("unknown keyword \"\(keyword)\"")
             }
-            if force > 8000 { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+            if force > Self.maxForceN { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+            if now > Self.maxDurationS { throw fail("the scenario runs past \(Int(Self.maxDurationS)) s (a day)") }
         }
         guard durationS > 0 else {
             throw ScenarioError(source: source, line: 1, reason: "the scenario has no profile (ramp, hold, tap or lift)")

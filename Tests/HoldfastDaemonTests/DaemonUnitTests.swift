@@ -2,6 +2,7 @@ import Foundation
 import HoldfastCore
 @testable import HoldfastDaemon
 import HoldfastPOSIX
+import HoldfastSimulator
 import Testing
 
 @Suite("Durable session log")
@@ -74,7 +75,12 @@ struct ControlProtocolTests {
         (#"{"cmd":"rate","level":11}"#, "between 0 and 10"),
         (#"{"cmd":"session","action":"start","client":"../../etc"}"#, "only letters, digits"),
         (#"{"cmd":"session","action":"pause"}"#, "\"start\" or \"end\""),
-        (#"{"cmd":"mark","note":"a\nb"}"#, "control characters"),
+        (#"{"cmd":"mark","note":"a\nb"}"#, "control character"),
+        // One rule for labels and notes: C1 controls (U+009B is a one-character CSI) too.
+        (#"{"cmd":"mark","note":"a\u009b2Jb"}"#, "note contains a control character"),
+        (#"{"cmd":"mark","note":"\u0085"}"#, "note contains a control character"),
+        (#"{"cmd":"point","label":"a\u009bb"}"#, "point label contains a control character"),
+        ("{\"cmd\":\"mark\",\"note\":\"\(String(repeating: "n", count: 201))\"}", "note is 201 bytes long (at most 200)"),
         (#"{"cmd":"reboot"}"#, "unknown cmd"),
     ])
     func invalidCommandsSayWhy(line: String, expected: String) {
@@ -262,6 +268,27 @@ struct DaemonConfigTests {
         #expect(SessionName.iso(unixSeconds: 1_795_000_000) == "2026-11-18T11:06:40Z")
         for bad in ["", "../x", "a/b", "name with space", String(repeating: "a", count: 33), "é"] {
             #expect(throws: ConfigValueError.self) { try SessionName.sanitisedClient(bad) }
+        }
+    }
+}
+
+@Suite("Emulated sensor source")
+struct SensorSourceTests {
+    /// A trace may start anywhere the reader accepts (±9.2e9 s); moving it onto the clock trapped.
+    @Test(arguments: ["-9223372000", "9223371000"])
+    func aTraceTooFarFromZeroIsRefusedNotTrappedOn(start: String) throws {
+        let path = NSTemporaryDirectory() + "holdfast-far-\(UUID().uuidString).csv"
+        defer { unlink(path) }
+        try "time_s,force_n\n\(start).000,0\n\(start).500,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        var config = DaemonConfig()
+        config.bus = "emulated"
+        config.emulateTrace = path
+        config.emulateFaults = try FaultPlan(parsing: "nack@1+1")
+        do {
+            _ = try SensorSource.open(config) { _, _ in }
+            Issue.record("played a trace starting at \(start) s")
+        } catch {
+            #expect(error.description.contains("too far from 0 to play"), "\(error)")
         }
     }
 }

@@ -50,6 +50,13 @@ struct ScenarioTests {
         ("point\nramp 1 1", "t.scenario:1: point needs a label"),
         ("rate_hz 100", "t.scenario:1: the scenario has no profile"),
         ("ramp 9000 1", "t.scenario:1: force 9000.0 N is above"),
+        // These parsed, then trapped (or ran for ever) when synthesised.
+        ("ramp 10 1\ntap 1e300 0.2", "t.scenario:2: tap: 1e300 is out of range"),
+        ("ramp 10 1\ntap 9000 0.2", "t.scenario:2: tap: 9000.0 N is above"),
+        ("noise_n 5000.5\nramp 10 1\nnoise_n 9e3", "t.scenario:3: noise_n: 9000.0 N is above"),
+        ("ramp 10 1\nhold 1e300", "t.scenario:2: hold: 1e300 is out of range"),
+        ("ramp 10 1\nhold 86000\nhold 401", "t.scenario:3: the scenario runs past 86400 s"),
+        ("ramp 10 1\nlift 1 1e9", "t.scenario:2: lift: 1e9 is out of range"),
     ])
     func errorsNameTheLine(text: String, expected: String) {
         do {
