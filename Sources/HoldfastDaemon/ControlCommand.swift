@@ -2,7 +2,9 @@ import HoldfastJSON
 import HoldfastSimulator
 
 /// A command from a control-socket client, validated. See docs/protocol.md.
-enum ControlCommand: Equatable {
+/// Public so that tools outside the daemon (the fuzz target in Fuzz/) parse a
+/// line exactly as the daemon does.
+public enum ControlCommand: Equatable, Sendable {
     case point(String)
     case tare
     /// "The client says this pressure is a 7."
@@ -12,13 +14,13 @@ enum ControlCommand: Equatable {
     case mark(note: String?)
     case status
 
-    struct Parsed {
-        var command: ControlCommand
-        var id: String?
+    public struct Parsed: Sendable {
+        public var command: ControlCommand
+        public var id: String?
     }
 
     /// Parses one line; the error names the problem.
-    static func parse(_ line: String) -> Result<Parsed, ControlError> {
+    public static func parse(_ line: String) -> Result<Parsed, ControlError> {
         guard let object = JSON.object(from: line.utf8) else {
             return .failure(ControlError(id: nil, message: "not a JSON object"))
         }
@@ -79,7 +81,7 @@ enum ControlCommand: Equatable {
     }
 }
 
-struct ControlError: Error, Equatable {
-    var id: String?
-    var message: String
+public struct ControlError: Error, Equatable, Sendable {
+    public var id: String?
+    public var message: String
 }
