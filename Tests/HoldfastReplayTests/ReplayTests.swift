@@ -72,15 +72,18 @@ struct ReplayTests {
         #expect(mkfifo(dir.file("fifo.jsonl.partial"), 0o600) == 0)
         #expect(mkdir(dir.file("d.jsonl"), 0o700) == 0)
         let tracePartial = try dir.write("in.jsonl.partial", text)
-        let refused: [(input: String, session: String, why: String)] = [
+        var refused: [(input: String, session: String, why: String)] = [
             (trace, trace, "it is the input file"),
             (trace, dir.file("hard.csv"), "it is the input file"),
             (trace, dir.file("soft.jsonl"), "symbolic link"),
             (tracePartial, dir.file("in.jsonl"), "it is the input file"),
-            (trace, "/dev/null", "it is a character device, not a regular file"),
             (trace, dir.file("fifo.jsonl"), "it is a FIFO, not a regular file"),
             (trace, dir.file("d.jsonl"), "it is a directory, not a regular file"),
         ]
+        // A device node of our own (where we may make one), never the real /dev/null: a regression must not replace it.
+        if mknod(dir.file("null.jsonl"), S_IFCHR | 0o600, (1 << 8) | 3) == 0 {  // major 1, minor 3
+            refused.append((trace, dir.file("null.jsonl"), "it is a character device, not a regular file"))
+        }
         for (input, session, why) in refused {
             do {
                 _ = try Replay.run(ReplayOptions(tracePath: input, sessionPath: session))
@@ -92,7 +95,7 @@ struct ReplayTests {
         #expect(try String(contentsOfFile: trace, encoding: .utf8) == text)
         #expect(try String(contentsOfFile: tracePartial, encoding: .utf8) == text)
         var info = stat()
-        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        #expect(stat(dir.file("null.jsonl"), &info) != 0 || info.st_mode & S_IFMT == S_IFCHR)
         // An earlier regular session file that is not the input is replaced, as before.
         let earlier = try dir.write("s.jsonl", "an earlier session\n")
         _ = try Replay.run(ReplayOptions(tracePath: trace, sessionPath: earlier))
