@@ -1,11 +1,12 @@
 import HoldfastCore
 import HoldfastDaemon
+import HoldfastJSON
 import HoldfastPOSIX
 import HoldfastSession
 import HoldfastSimulator
 
-// One binary, four targets: HOLDFAST_FUZZ_TARGET picks which (trace, session,
-// config, control). Each feeds libFuzzer's input to the real parser and checks,
+// One binary, five targets: HOLDFAST_FUZZ_TARGET picks which (trace, session,
+// config, control, json). Each feeds libFuzzer's input to the real parser and checks,
 // beyond "no crash", what the parser promises: text it hands to a terminal has
 // no control characters, a point label obeys the label rule.
 
@@ -82,6 +83,29 @@ func fuzzControl(_ bytes: UnsafeBufferPointer<UInt8>) {
     }
 }
 
+/// Values with their types, for comparing: 5 and 5.0 differ.
+func canonical(_ v: Any) -> String {
+    switch v {
+    case let b as Bool: "b\(b)"
+    case let i as Int: "i\(i)"
+    case let d as Double: "d\(d)"
+    case let s as String: "s\(s.debugDescription)"
+    case let a as [Any]: "[" + a.map(canonical).joined(separator: ",") + "]"
+    case let o as [String: Any]: "{" + o.keys.sorted().map { "\($0.debugDescription):\(canonical(o[$0]!))" }.joined(separator: ",") + "}"
+    case is JSON.Null: "null"
+    default: "?"
+    }
+}
+
+/// What is read is written back as the same value, and what is written has no raw control character.
+func fuzzJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let object = JSON.object(from: bytes) else { return }
+    let text = JSON.text(object)
+    require(!TerminalText.containsControl(text), "JSON text carries a control character: \(text.debugDescription)")
+    guard let back = JSON.object(from: Array(text.utf8)) else { return require(false, "cannot read back \(text.debugDescription)") }
+    require(canonical(back) == canonical(object), "\(text.debugDescription) reads back as \(canonical(back))")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeBufferPointer(start: data, count: size)
@@ -90,7 +114,8 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     case "session": fuzzSession(bytes)
     case "config": fuzzConfig(bytes)
     case "control": fuzzControl(bytes)
-    default: fatalError("holdfast-fuzz: set HOLDFAST_FUZZ_TARGET to trace, session, config or control")
+    case "json": fuzzJSON(bytes)
+    default: fatalError("holdfast-fuzz: set HOLDFAST_FUZZ_TARGET to trace, session, config, control or json")
     }
     return 0
 }
