@@ -32,6 +32,23 @@ public enum JSON {
     /// Deeper than any message or record Holdfast writes; bounds the parser's recursion.
     public static let maxDepth = 64
 
+    /// `value` with its types spelled out (`i5` and `d5.0` differ, keys sorted):
+    /// what tests and the fuzz target compare when "reads back the same" must
+    /// include Int against Double.
+    public static func typedDescription(_ value: Any) -> String {
+        switch value {
+        case let b as Bool: "b\(b)"
+        case let i as Int: "i\(i)"
+        case let d as Double: "d\(d)"
+        case let s as String: "s\(s.debugDescription)"
+        case let a as [Any]: "[" + a.map(typedDescription).joined(separator: ",") + "]"
+        case let o as [String: Any]:
+            "{" + o.keys.sorted().map { "\($0.debugDescription):\(typedDescription(o[$0] ?? Null()))" }.joined(separator: ",") + "}"
+        case is Null: "null"
+        default: "?"
+        }
+    }
+
     /// Compact JSON text for `value` (objects with sorted keys, so output is stable).
     public static func text(_ value: Any) -> String {
         var out: [UInt8] = []

@@ -38,14 +38,16 @@ final class DaemonConnection {
     /// Connects, trying until `deadlineNs` (CLOCK_MONOTONIC) while the daemon's
     /// backlog is full; a deadline in the past tries once.
     init(path: String, deadlineNs: Int64) throws(ConnectFailure) {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw .notRunning }
+        // Everything happens on a local descriptor; `fd` is set only on success, so a
+        // failed init never reaches deinit (which would close the number a second time,
+        // by then perhaps another thread's file).
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard descriptor >= 0 else { throw .notRunning }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(fd); throw .notRunning }
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(descriptor); throw .notRunning }
         withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let descriptor = fd
         func attempt() -> Int32 {
             withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -53,23 +55,24 @@ final class DaemonConnection {
                 }
             }
         }
-        while true {
-            if attempt() == 0 { return }
+        connecting: while true {
+            if attempt() == 0 { break }
             switch errno {
             case EINTR:
                 continue
             case EAGAIN, EINPROGRESS, EALREADY:
                 // A Unix socket says EAGAIN when the listener's backlog is full: it is not
                 // accepting. Try again shortly (poll would report an unconnected socket writable).
-                guard monotonicNanoseconds() < deadlineNs else { close(fd); throw .notAccepting }
+                guard monotonicNanoseconds() < deadlineNs else { close(descriptor); throw .notAccepting }
                 _ = poll(nil, 0, 10)
             case EISCONN:
-                return
+                break connecting
             default:
-                close(fd)
+                close(descriptor)
                 throw .notRunning
             }
         }
+        fd = descriptor
     }
 
     deinit { close(fd) }

@@ -74,25 +74,11 @@ struct JSONParserDifferentialTests {
         }
     }
 
-    /// Values with their types, for comparing: 5 and 5.0 differ.
-    static func canonical(_ v: Any) -> String {
-        switch v {
-        case let b as Bool: "b\(b)"
-        case let i as Int: "i\(i)"
-        case let d as Double: "d\(d)"
-        case let s as String: "s\(s.debugDescription)"
-        case let a as [Any]: "[" + a.map(canonical).joined(separator: ",") + "]"
-        case let o as [String: Any]: "{" + o.keys.sorted().map { "\($0.debugDescription):\(canonical(o[$0]!))" }.joined(separator: ",") + "}"
-        case is JSON.Null: "null"
-        default: "?"
-        }
-    }
-
     /// The one intended difference: the decoder accepts a trailing comma (`[1,]`, `{"a":1,}`),
     /// which RFC 8259 does not; ours refuses it.
     func agree(_ bytes: [UInt8]) -> Bool {
-        let ours = JSON.object(from: bytes).map(Self.canonical)
-        let theirs = Reference.object(bytes).map(Self.canonical)
+        let ours = JSON.object(from: bytes).map(JSON.typedDescription)
+        let theirs = Reference.object(bytes).map(JSON.typedDescription)
         if ours == nil, theirs != nil {
             let compact = String(decoding: bytes.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
             return compact.contains(",}") || compact.contains(",]")
@@ -109,7 +95,7 @@ struct JSONParserDifferentialTests {
         #"{"type":"hold","n":1,"point":"upper trapezius L","start_s":2.244,"end_s":10.681,"hold_s":8.437,"mean_n":18.637}"#,
     ])
     func examplesAgree(text: String) {
-        #expect(agree(Array(text.utf8)), "\(text.debugDescription): ours \(JSON.object(from: Array(text.utf8)).map(Self.canonical) ?? "nil"), decoder's \(Reference.object(Array(text.utf8)).map(Self.canonical) ?? "nil")")
+        #expect(agree(Array(text.utf8)), "\(text.debugDescription): ours \(JSON.object(from: Array(text.utf8)).map(JSON.typedDescription) ?? "nil"), decoder's \(Reference.object(Array(text.utf8)).map(JSON.typedDescription) ?? "nil")")
     }
 
     @Test func invalidUTF8IsRefusedLikeTheDecoder() {

@@ -83,27 +83,13 @@ func fuzzControl(_ bytes: UnsafeBufferPointer<UInt8>) {
     }
 }
 
-/// Values with their types, for comparing: 5 and 5.0 differ.
-func canonical(_ v: Any) -> String {
-    switch v {
-    case let b as Bool: "b\(b)"
-    case let i as Int: "i\(i)"
-    case let d as Double: "d\(d)"
-    case let s as String: "s\(s.debugDescription)"
-    case let a as [Any]: "[" + a.map(canonical).joined(separator: ",") + "]"
-    case let o as [String: Any]: "{" + o.keys.sorted().map { "\($0.debugDescription):\(canonical(o[$0]!))" }.joined(separator: ",") + "}"
-    case is JSON.Null: "null"
-    default: "?"
-    }
-}
-
 /// What is read is written back as the same value, and what is written has no raw control character.
 func fuzzJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let object = JSON.object(from: bytes) else { return }
     let text = JSON.text(object)
     require(!TerminalText.containsControl(text), "JSON text carries a control character: \(text.debugDescription)")
     guard let back = JSON.object(from: Array(text.utf8)) else { return require(false, "cannot read back \(text.debugDescription)") }
-    require(canonical(back) == canonical(object), "\(text.debugDescription) reads back as \(canonical(back))")
+    require(JSON.typedDescription(back) == JSON.typedDescription(object), "\(text.debugDescription) reads back as \(JSON.typedDescription(back))")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
