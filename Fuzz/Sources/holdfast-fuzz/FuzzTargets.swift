@@ -38,14 +38,13 @@ func require(_ condition: Bool, _ what: @autoclosure () -> String) {
     if !condition { fatalError("holdfast-fuzz \(target): \(what())") }
 }
 
+/// Samples read by the trace target (no stdlib closure in between: Swift 6.0's rethrows would erase TraceError).
+nonisolated(unsafe) let traceSamples: UnsafeMutableBufferPointer<Sample> = .allocate(capacity: 256)  // libFuzzer calls from one thread
+
 func fuzzTrace(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let reader = try? TraceReader(path: writeScratch(bytes)) else { return }
-    var samples = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: 256)
     while true {
-        let result = Result { () throws(TraceError) -> Int in
-            try samples.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in try reader.read(into: b) { _, _ in } }
-        }
-        guard case .success(let n) = result, n > 0 else { return }
+        guard let n = try? reader.read(into: traceSamples, onPoint: { _, _ in }), n > 0 else { return }
     }
 }
 
