@@ -17,6 +17,7 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
         case invalidLabel(String)
         case tooFewSamples(Int)
         case rateOutOfRange(hz: Double)
+        case timeSpanTooLarge
     }
 
     public let path: String
@@ -52,6 +53,8 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
         case .lineTooLong(let limit): "line longer than \(limit) bytes"
         case .invalidLabel(let why): "point label \(why)"
         case .tooFewSamples(let n): "a trace needs at least 2 samples with increasing times, found \(n)"
+        case .timeSpanTooLarge:
+            "the times span more than 292 years; time_s must be seconds of one recording"
         case .rateOutOfRange(let hz):
             "the sample rate estimated from the first intervals is \(hz) Hz; supported is 40 Hz to 20 kHz"
         }

@@ -55,6 +55,16 @@ Report.row("calibrate → median → biquad → detector", chain, unit: "M/s")
 Report.row("full chain, per sample", 1e3 / chain, unit: "ns")
 print("")
 
+// MARK: (b2) What the tremor filter costs the live alarm
+
+print("(b2) Alarm delay: from the force crossing 50 N on a 10 N/s ramp to the filtered force crossing it")
+for rate in [80.0, 320.0, 860.0, 3300.0] {
+    let config = try SignalConfig(calibration: ForceCalibration(offset: 0, newtonsPerCount: 1e-4), sampleRateHz: rate)
+    let delay = SignalChain.rampCrossingDelayNs(config, levelN: 50, newtonsPerSecond: 10).map { Double($0) / 1e6 } ?? .nan
+    Report.row("at \(Int(rate)) SPS (cutoff \(config.cutoffHz) Hz)", delay, unit: "ms")
+}
+print("")
+
 // MARK: (c) Replaying a 45-minute 1 kHz trace
 
 let minutes = quick ? 5 : 45
