@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /// Pins the calling thread to `cpu`. Returns 0, or -1 with errno set.
@@ -52,6 +53,10 @@ static inline int holdfast_signalfd(const int *signals, int count) {
     for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
     if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
     return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+/// accept4(2): a new connection, already close-on-exec and non-blocking.
+static inline int holdfast_accept_nonblocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 }
 /// The terminal's size; returns -1 if `fd` is not a terminal.
 static inline int holdfast_window_size(int fd, int *rows, int *cols) {

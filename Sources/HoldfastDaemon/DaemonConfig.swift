@@ -18,7 +18,8 @@ public struct DaemonConfig: Sendable {
     public var stateDirectory = "/var/lib/holdfast/sessions"
     public var socketPath = "/run/holdfast/holdfast.sock"
     public var scale = PressureScale.standard
-    public var thresholds = HoldThresholds.standard
+    /// Start and end forces follow the client's scale unless start_n/end_n are set.
+    public var holdRules = HoldRules.standard
     public var cutoffHz = SignalConfig.defaultCutoffHz
     /// The over-pressure alarm fires when the level reaches this.
     public var alarmLevel = 9.0
@@ -78,10 +79,11 @@ public struct DaemonConfig: Sendable {
         case "socket": socketPath = try Self.path(value)
         case "scale":
             do { scale = try PressureScale(parsing: value) } catch { throw ConfigValueError(reason: error.description) }
-        case "start_n": thresholds.startN = try number(0.1...8000)
-        case "end_n": thresholds.endN = try number(0...8000)
-        case "max_dip_s": thresholds.maxDipS = try number(0...60)
-        case "min_hold_s": thresholds.minHoldS = try number(0...3600)
+        case "start_n": holdRules.startN = value == "scale" ? nil : try number(0.1...8000)
+        case "end_n": holdRules.endN = value == "scale" ? nil : try number(0...8000)
+        case "max_dip_s": holdRules.maxDipS = try number(0...60)
+        case "max_regrip_s": holdRules.maxRegripS = try number(0...60)
+        case "min_hold_s": holdRules.minHoldS = try number(0...3600)
         case "cutoff_hz": cutoffHz = try number(0.1...1000)
         case "alarm_level": alarmLevel = try number(1...10)
         case "alarm_gpio": alarmGPIO = value.isEmpty ? nil : try Self.line(value)
@@ -100,7 +102,8 @@ public struct DaemonConfig: Sendable {
 
     /// Checks the keys together; names the first problem.
     public func validated() throws(ConfigValueError) -> DaemonConfig {
-        do { _ = try thresholds.validated() } catch { throw ConfigValueError(reason: "thresholds: \(error)") }
+        do { _ = try holdRules.validated(); _ = try holdRules.thresholds(for: scale).validated() }
+        catch { throw ConfigValueError(reason: "thresholds: \(error)") }
         if bus == "emulated" {
             guard emulateTrace != nil else { throw ConfigValueError(reason: "bus = emulated needs emulate_trace") }
         } else if calibration == nil {

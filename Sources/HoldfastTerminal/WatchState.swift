@@ -23,6 +23,8 @@ public struct WatchState: Sendable {
     public var drops = 0
     public var errors = 0
     public var fault: String?
+    /// The daemon's warning about the hold thresholds and the client's scale (target zone too close to the start force).
+    public var warning: String?
     /// The last 30 s of force, one value per frame.
     public var history: [Double] = []
     public var historyCapacity = 750
@@ -45,6 +47,7 @@ public struct WatchState: Sendable {
             sensorName = m["sensor"] as? String ?? ""
             if let text = m["scale"] as? String, let s = try? PressureScale(parsing: text) { scale = s }
             alarmLevel = d("alarm_level")
+            warning = m["warning"] as? String
         case "live":
             forceN = d("force_n")
             level = d("level")
@@ -54,6 +57,7 @@ public struct WatchState: Sendable {
             point = m["point"] as? String
             sessionS = d("t_s")
             fault = m["fault"] as? String
+            warning = m["warning"] as? String
             let sensor = m["sensor"] as? [String: Any] ?? [:]
             sensorStatus = sensor["status"] as? String ?? "?"
             rateHz = sensor.number("rate_hz") ?? 0

@@ -32,6 +32,24 @@ struct ScreenTests {
         #expect(lines.contains { $0.contains("#####    #   #") })
     }
 
+    /// What the daemon says about thresholds and recording reaches the therapist's screen:
+    /// a note about the target zone, and a fault (in inverse) when nothing is being recorded.
+    @Test func warningsAndRecordingFaultsAreShown() {
+        var s = WatchState()
+        s.connected = true
+        let warning = "the target zone starts at 2.75 N, below the hold start force 5.00 N"
+        _ = s.apply(["type": "hello", "sensor": "NAU7802", "scale": "0.5=1,5=10", "alarm_level": 9, "warning": warning])
+        var frame = live(force: 3, level: 6, zone: "target")
+        frame["warning"] = warning
+        _ = s.apply(frame)
+        #expect(text(s).contains { $0.contains("NOTE: the target zone starts at 2.75 N") })
+        frame["fault"] = "NOT RECORDED: session file: write failed: No space left on device (errno 28); 2 records waiting"
+        _ = s.apply(frame)
+        let screen = Screen.render(s, width: 80, height: 24)
+        let faultLine = screen.lines.first { $0.text.contains("FAULT: NOT RECORDED") }
+        #expect(faultLine?.spans.allSatisfy { $0.style == .inverse } == true)
+    }
+
     @Test func theAlarmIsAnInverseBannerAndRingsOncePerEpisode() {
         var s = WatchState()
         s.connected = true
