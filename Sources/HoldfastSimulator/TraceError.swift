@@ -1,6 +1,11 @@
+import HoldfastCore
 import HoldfastPOSIX
 
 /// A trace that cannot be replayed, with the place and the reason.
+///
+/// Text quoted from the trace (header, fields, labels) is already escaped and
+/// cut by the reader (``TerminalText``); the path is escaped here, so the
+/// description is safe to print on a terminal.
 public struct TraceError: Error, Equatable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
         case cannotOpen(errno: Int32)
@@ -14,7 +19,7 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
         case outOfRange(column: String, text: String)
         case timeWentBackwards(previous: String, now: String)
         case lineTooLong(limit: Int)
-        case invalidLabel(String)
+        case invalidLabel(label: String, why: String)
         case tooFewSamples(Int)
         case rateOutOfRange(hz: Double)
     }
@@ -31,7 +36,8 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let place = line.map { "\(path):\($0)" } ?? path
+        let shownPath = TerminalText.escaped(path, limit: 4096)
+        let place = line.map { "\(shownPath):\($0)" } ?? shownPath
         return "\(place): \(reasonText)"
     }
 
@@ -50,7 +56,7 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
         case .timeWentBackwards(let previous, let now):
             "time_s goes backwards: \(now) s after \(previous) s (time must be non-decreasing)"
         case .lineTooLong(let limit): "line longer than \(limit) bytes"
-        case .invalidLabel(let why): "point label \(why)"
+        case .invalidLabel(let label, let why): "point label \"\(label)\" \(why)"
         case .tooFewSamples(let n): "a trace needs at least 2 samples with increasing times, found \(n)"
         case .rateOutOfRange(let hz):
             "the sample rate estimated from the first intervals is \(hz) Hz; supported is 40 Hz to 20 kHz"

@@ -141,7 +141,7 @@ public final class TraceReader {
             } else if columns == ["time_s", "force_n", "point"] {
                 hasPointColumn = true
             } else {
-                throw TraceError(path: path, line: lineNumber, reason: .missingHeader(found: String(text.prefix(80))))
+                throw TraceError(path: path, line: lineNumber, reason: .missingHeader(found: Self.quoted(trimmed, limit: 80)))
             }
             sawHeader = true
             return
@@ -181,7 +181,7 @@ public final class TraceReader {
         let timeNs = try number(timeField, column: "time_s", scale: Self.timeScale)
         let counts = try number(forceField, column: "force_n", scale: Self.countScale)
         guard abs(counts) <= Self.maxForceCounts else {
-            throw fail(.outOfRange(column: "force_n", text: String(decoding: forceField, as: UTF8.self)))
+            throw fail(.outOfRange(column: "force_n", text: Self.quoted(forceField)))
         }
         if timeNs < previousTimeNs {
             throw fail(.timeWentBackwards(previous: DecimalText.format(previousTimeNs, decimals: 9),
@@ -189,36 +189,44 @@ public final class TraceReader {
         }
         previousTimeNs = timeNs
         if commaCount == 2 {
-            let labelBytes = UnsafeBufferPointer(rebasing: row[(commas.1 + 1)...])
-            guard let text = String(validating: labelBytes, as: UTF8.self) else {
-                throw fail(.invalidLabel(PointLabelError.invalidUTF8.description))
-            }
-            switch PointLabel.validate(text) {
-            case .success(let label) where !label.isEmpty: onPoint(timeNs, label)
-            case .success: break
-            case .failure(let why): throw fail(.invalidLabel(why.description))
-            }
+            try setLabel(UnsafeBufferPointer(rebasing: row[(commas.1 + 1)...]), at: timeNs, onPoint: onPoint)
         }
         rowCount += 1
         return Sample(timestampNs: timeNs, raw: Int32(counts))
+    }
+
+    /// Validates a point field and reports a non-empty label.
+    private func setLabel(_ field: UnsafeBufferPointer<UInt8>, at timeNs: Int64, onPoint: (Int64, String) -> Void) throws(TraceError) {
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw fail(.invalidLabel(label: Self.quoted(field), why: PointLabelError.invalidUTF8.description))
+        }
+        switch PointLabel.validate(text) {
+        case .success(let label) where !label.isEmpty: onPoint(timeNs, label)
+        case .success: break
+        case .failure(let why): throw fail(.invalidLabel(label: Self.quoted(field), why: why.description))
+        }
     }
 
     private func number(_ field: UnsafeBufferPointer<UInt8>, column: String, scale: Int) throws(TraceError) -> Int64 {
         switch DecimalText.parse(field, scale: scale) {
         case .success(let v): return v
         case .failure(let e):
-            let text = String(decoding: field.prefix(40), as: UTF8.self)
             switch e {
             case .empty: throw fail(.emptyField(column: column))
-            case .notANumber: throw fail(.notANumber(column: column, text: text))
-            case .notFinite: throw fail(.notFinite(column: column, text: text))
-            case .outOfRange: throw fail(.outOfRange(column: column, text: text))
+            case .notANumber: throw fail(.notANumber(column: column, text: Self.quoted(field)))
+            case .notFinite: throw fail(.notFinite(column: column, text: Self.quoted(field)))
+            case .outOfRange: throw fail(.outOfRange(column: column, text: Self.quoted(field)))
             }
         }
     }
 
     private func fail(_ reason: TraceError.Reason) -> TraceError {
         TraceError(path: path, line: lineNumber, reason: reason)
+    }
+
+    /// Trace text as an error quotes it: control characters escaped, cut to `limit` characters.
+    private static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 40) -> String {
+        TerminalText.escaped(bytes, limit: limit)
     }
 
     private static func trim(_ bytes: UnsafeBufferPointer<UInt8>, skippingBOM: Bool) -> UnsafeBufferPointer<UInt8> {

@@ -75,8 +75,8 @@ struct TraceReaderTests {
         ("time_s,force_n\n0,1,extra\n", ":2: expected 2 fields, found 3"),
         ("time_s,force_n,point\n0,1,a,b\n", ":2: expected 2 or 3 fields, found 4"),
         ("time_s,force_n\n0,99999\n", ":2: force_n is out of range"),
-        ("time_s,force_n,point\n0,1,bad\u{7}label\n", ":2: point label contains a control character"),
-        ("time_s,force_n,point\n0,1,\"quoted\"\n", ":2: point label contains \"\"\""),
+        ("time_s,force_n,point\n0,1,bad\u{7}label\n", ":2: point label \"bad\\x07label\" contains a control character"),
+        ("time_s,force_n,point\n0,1,\"quoted\"\n", ":2: point label \"\"quoted\"\" contains \"\"\""),
     ])
     func badInputNamesTheLineAndReason(text: String, expected: String) {
         let message = failure(text)
@@ -90,5 +90,52 @@ struct TraceReaderTests {
         } catch {
             #expect(error.description.hasPrefix("/nonexistent/trace.csv: cannot open trace: No such file"))
         }
+    }
+}
+
+@Suite("Trace reader: escaping")
+struct TraceReaderSafetyTests {
+    func write(_ text: String, name: String = "trace.csv") throws -> (path: String, directory: String) {
+        let directory = NSTemporaryDirectory() + "holdfast-trace-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return (path, directory)
+    }
+
+    func message(_ text: String, name: String = "trace.csv") throws -> String {
+        let (path, directory) = try write(text, name: name)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let reader = try TraceReader(path: path)
+            var buffer = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: 64)
+            while try buffer.withUnsafeMutableBufferPointer({ try reader.read(into: $0) { _, _ in } }) > 0 {}
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    static func isSafeToPrint(_ s: String) -> Bool { !s.unicodeScalars.contains(where: TerminalText.isUnsafe) }
+
+    @Test(arguments: [
+        ("\u{1B}]0;pwned\u{7}time_s,force_n\n0,1\n", "found \"\\x1b]0;pwned\\x07time_s,force_n\""),
+        ("time_s,force_n\n0,\u{1B}[2J\u{1B}[31mred\n", "force_n is not a number: \"\\x1b[2J\\x1b[31mred\""),
+        ("time_s,force_n\n\u{9B}31m,1\n", "time_s is not a number: \"\\u{9b}31m\""),
+        ("time_s,force_n\n0,1e99\u{202E}\n", "force_n is not a number: \"1e99\\u{202e}\""),
+        ("time_s,force_n,point\n0,1,\u{1B}[1mtrapezius\n", "point label \"\\x1b[1mtrapezius\" contains a control character"),
+        ("time_s,force_n\n0,\(String(repeating: "9", count: 100_000))x\n", "force_n is not a number: \"\(String(repeating: "9", count: 40))…\""),
+    ])
+    func errorsEscapeAndCutWhatTheyQuote(text: String, expected: String) throws {
+        let m = try message(text)
+        #expect(m.contains(expected), "got \(m.debugDescription)")
+        #expect(Self.isSafeToPrint(m), "got \(m.debugDescription)")
+        #expect(m.count < 300)
+    }
+
+    @Test func aPathWithControlCharactersIsEscaped() throws {
+        let m = try message("nonsense\n", name: "evil\u{1B}[2J.csv")
+        #expect(m.contains("evil\\x1b[2J.csv:1: missing header"), "got \(m.debugDescription)")
+        #expect(Self.isSafeToPrint(m))
     }
 }
