@@ -9,6 +9,8 @@ import HoldfastPOSIX
 public struct TraceError: Error, Equatable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
         case cannotOpen(errno: Int32)
+        /// A FIFO, directory or device: reading it could block or never end.
+        case notARegularFile(kind: String)
         case readFailed(errno: Int32)
         case empty
         case missingHeader(found: String)
@@ -44,6 +46,7 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
     var reasonText: String {
         switch reason {
         case .cannotOpen(let e): "cannot open trace: \(SystemError.describe(e))"
+        case .notARegularFile(let kind): "cannot read a trace from \(kind): a trace must be a regular file"
         case .readFailed(let e): "read failed: \(SystemError.describe(e))"
         case .empty: "the trace is empty"
         case .missingHeader(let found):

@@ -37,9 +37,12 @@ public final class TraceReader {
 
     public init(path: String) throws(TraceError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw TraceError(path: path, line: nil, reason: .cannotOpen(errno: errno)) }
-        self.fd = fd
+        do { fd = try openRegularFileForReading(path: path) } catch {
+            switch error {
+            case .system(let e): throw TraceError(path: path, line: nil, reason: .cannotOpen(errno: e.errno))
+            case .notARegularFile(_, let kind): throw TraceError(path: path, line: nil, reason: .notARegularFile(kind: kind))
+            }
+        }
         buffer = .allocate(capacity: Self.chunkSize)
         // Fully initialised from here: if the header is bad, deinit closes and frees (exactly once).
         try readHeader()

@@ -93,7 +93,7 @@ struct TraceReaderTests {
     }
 }
 
-@Suite("Trace reader: escaping")
+@Suite("Trace reader: escaping, file types")
 struct TraceReaderSafetyTests {
     func write(_ text: String, name: String = "trace.csv") throws -> (path: String, directory: String) {
         let directory = NSTemporaryDirectory() + "holdfast-trace-\(UUID().uuidString)"
@@ -137,5 +137,42 @@ struct TraceReaderSafetyTests {
         let m = try message("nonsense\n", name: "evil\u{1B}[2J.csv")
         #expect(m.contains("evil\\x1b[2J.csv:1: missing header"), "got \(m.debugDescription)")
         #expect(Self.isSafeToPrint(m))
+    }
+
+    /// A FIFO is refused without blocking. The test holds the FIFO open for writing with a
+    /// valid trace in it, so that a reader that opened and read it would not block either,
+    /// but would succeed: the assertion, not a hang, tells the difference.
+    @Test(.timeLimit(.minutes(1))) func aFIFOIsRefused() throws {
+        let directory = NSTemporaryDirectory() + "holdfast-trace-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/fifo.csv"
+        #expect(mkfifo(path, 0o600) == 0)
+        let writer = open(path, O_RDWR | O_NONBLOCK)
+        #expect(writer >= 0)
+        defer { close(writer) }
+        let trace = Array("time_s,force_n\n0,1\n0.001,2\n".utf8)
+        #expect(Glibc.write(writer, trace, trace.count) == trace.count)
+        #expect(throws: TraceError(path: path, line: nil, reason: .notARegularFile(kind: "a FIFO (named pipe)"))) {
+            _ = try TraceReader(path: path)
+        }
+    }
+
+    @Test func directoriesAndDevicesAreRefused() throws {
+        let directory = NSTemporaryDirectory() + "holdfast-trace-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: TraceError(path: directory, line: nil, reason: .notARegularFile(kind: "a directory"))) {
+            _ = try TraceReader(path: directory)
+        }
+        #expect(throws: TraceError(path: "/dev/zero", line: nil, reason: .notARegularFile(kind: "a character device"))) {
+            _ = try TraceReader(path: "/dev/zero")
+        }
+        do {
+            _ = try TraceReader(path: "/dev/null")
+            Issue.record("/dev/null was read as a trace")
+        } catch {
+            #expect(error.description == "/dev/null: cannot read a trace from a character device: a trace must be a regular file")
+        }
     }
 }
