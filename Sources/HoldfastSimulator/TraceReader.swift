@@ -5,8 +5,10 @@ import HoldfastPOSIX
 /// Streams a force trace (CSV) into samples, a chunk at a time.
 ///
 /// Format: `#` comment lines anywhere (`# key: value` comments before the
-/// header are kept as metadata); a header `time_s,force_n` or
-/// `time_s,force_n,point`; then one row per sample. Time is in seconds and
+/// header are kept as metadata, up to ``maxMetadataEntries`` entries of at
+/// most ``maxMetadataBytes`` bytes; further ones are comments like any other);
+/// a header `time_s,force_n` or `time_s,force_n,point`; then one row per
+/// sample. Time is in seconds and
 /// non-decreasing; force in newtons. A non-empty `point` sets the current
 /// point label from that row on. Fields are not quoted.
 ///
@@ -15,6 +17,10 @@ import HoldfastPOSIX
 public final class TraceReader {
     /// Newtons per count of the trace's ideal sensor.
     public static let countNewtons = 1e-4
+    /// `# key: value` lines kept as metadata at most; later ones are ignored (and counted).
+    public static let maxMetadataEntries = 256
+    /// Longest metadata line kept, in bytes after the `#`.
+    public static let maxMetadataBytes = 1024
     static let countScale = 4      // decimal places of a count
     static let timeScale = 9       // nanoseconds
     static let chunkSize = 1 << 20
@@ -22,6 +28,8 @@ public final class TraceReader {
 
     public let path: String
     public private(set) var metadata: [(key: String, value: String)] = []
+    /// `# key: value` lines before the header that were not kept (beyond the bounds).
+    public private(set) var ignoredMetadata = 0
     public private(set) var hasPointColumn = false
     /// Data rows read so far.
     public private(set) var rowCount = 0
@@ -133,7 +141,7 @@ public final class TraceReader {
             let trimmed = Self.trim(line, skippingBOM: lineNumber == 1)
             if trimmed.isEmpty { continue }
             if trimmed[0] == UInt8(ascii: "#") {
-                recordMetadata(trimmed)
+                recordMetadata(UnsafeBufferPointer(rebasing: trimmed.dropFirst()))
                 continue
             }
             let text = String(decoding: trimmed, as: UTF8.self)
@@ -152,8 +160,14 @@ public final class TraceReader {
         throw TraceError(path: path, line: nil, reason: lineNumber == 0 ? .empty : .missingHeader(found: ""))
     }
 
+    /// Keeps `key: value` (the bytes after `#`) while within the bounds; ignores it otherwise.
     private func recordMetadata(_ line: UnsafeBufferPointer<UInt8>) {
-        let text = String(decoding: line.dropFirst(), as: UTF8.self)
+        guard line.contains(UInt8(ascii: ":")) else { return }  // a plain comment
+        guard metadata.count < Self.maxMetadataEntries, line.count <= Self.maxMetadataBytes else {
+            ignoredMetadata += 1
+            return
+        }
+        let text = String(decoding: line, as: UTF8.self)
         guard let colon = text.firstIndex(of: ":") else { return }
         let key = String(text[..<colon].trimmingCharacters)
         let value = String(text[text.index(after: colon)...].trimmingCharacters)

@@ -93,7 +93,7 @@ struct TraceReaderTests {
     }
 }
 
-@Suite("Trace reader: escaping, file types")
+@Suite("Trace reader: bounds, escaping, file types")
 struct TraceReaderSafetyTests {
     func write(_ text: String, name: String = "trace.csv") throws -> (path: String, directory: String) {
         let directory = NSTemporaryDirectory() + "holdfast-trace-\(UUID().uuidString)"
@@ -117,6 +117,20 @@ struct TraceReaderSafetyTests {
     }
 
     static func isSafeToPrint(_ s: String) -> Bool { !s.unicodeScalars.contains(where: TerminalText.isUnsafe) }
+
+    @Test func metadataIsBounded() throws {
+        var text = ""
+        for i in 0..<(TraceReader.maxMetadataEntries + 1000) { text += "# key\(i): value \(i)\n" }
+        text += "# plain comment without a colon\n"
+        text = "# long: \(String(repeating: "x", count: 2000))\n" + text
+        text += "time_s,force_n\n0,1\n"
+        let (path, directory) = try write(text)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let reader = try TraceReader(path: path)
+        #expect(reader.metadata.count == TraceReader.maxMetadataEntries)
+        #expect(reader.metadata.first?.key == "key0" && reader.metadata.last?.key == "key255")
+        #expect(reader.ignoredMetadata == 1001)
+    }
 
     @Test(arguments: [
         ("\u{1B}]0;pwned\u{7}time_s,force_n\n0,1\n", "found \"\\x1b]0;pwned\\x07time_s,force_n\""),
