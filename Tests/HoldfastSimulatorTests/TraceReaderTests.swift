@@ -77,6 +77,12 @@ struct TraceReaderTests {
         ("time_s,force_n\n0,99999\n", ":2: force_n is out of range"),
         ("time_s,force_n,point\n0,1,bad\u{7}label\n", ":2: point label \"bad\\x07label\" contains a control character"),
         ("time_s,force_n,point\n0,1,\"quoted\"\n", ":2: point label \"\"quoted\"\" contains \"\"\""),
+        // Rows of the fast path's shape that fail a check: the general parser says why.
+        ("time_s,force_n\n0.5,9000.0\n", ":2: force_n is out of range: \"9000.0\""),
+        ("time_s,force_n\n0.000,1.0\n1.500,1.0\n1.499,1.0\n", ":4: time_s goes backwards: 1.499000000 s after 1.500000000 s"),
+        ("time_s,force_n\n0.5,1.0,\n", ":2: expected 2 fields, found 3"),
+        ("time_s,force_n,point\n0.5,1.0,,\n", ":2: expected 2 or 3 fields, found 4"),
+        ("time_s,force_n\n0.5,1.0\n0.6,1.0\n0.7,-1e99\n", ":4: force_n is out of range"),
     ])
     func badInputNamesTheLineAndReason(text: String, expected: String) {
         let message = failure(text)
@@ -89,6 +95,66 @@ struct TraceReaderTests {
             _ = try TraceReader(path: "/nonexistent/trace.csv")
         } catch {
             #expect(error.description.hasPrefix("/nonexistent/trace.csv: cannot open trace: No such file"))
+        }
+    }
+}
+
+@Suite("Trace reader: exactness of the fast path")
+struct TraceReaderExactnessTests {
+    /// Random rows written in many shapes — the common one, and spaces, CRLF, signs,
+    /// exponents, trailing zeros, many digits, labels, comments — read back exactly,
+    /// across chunk boundaries (each file is over 2 MiB). Start times: near zero, a Unix
+    /// time (10 whole digits), and across the fast path's largest time (9 223 372 035 s);
+    /// times in steps of 1 µs (as `holdfast simulate` writes them), 1 ns, and 10 µs.
+    @Test(arguments: [(Int64(0), Int64(1000)), (1_700_000_000_000_000_000, 1), (9_223_372_034_000_000_000, 10_000)])
+    func everyRowShapeReadsExactly(startNs: Int64, stepNs: Int64) throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SplitMix64(seed: seed)
+        var text = "# rate_hz: 1000\ntime_s,force_n,point\n"
+        var expected: [Sample] = []
+        var labels: [(Int64, String)] = []
+        var timeNs = startNs
+        while text.utf8.count < 5 << 19 {
+            timeNs += Int64(random.next() % 4) * stepNs
+            let magnitude = [Int64(10), 1000, 100_000, 10_000_000, 80_000_000][Int(random.next() % 5)]
+            let counts = Int64(random.next() % UInt64(2 * magnitude + 1)) - magnitude
+            var row = Self.decimal(timeNs, decimals: 9, random: &random) + ","
+                + Self.decimal(counts, decimals: 4, random: &random)
+            switch random.next() % 16 {
+            case 0: row = " \(row)\t"
+            case 1:
+                row += ",point \(expected.count % 7)"
+                labels.append((timeNs, "point \(expected.count % 7)"))
+            case 2: row += ",  "
+            case 3: row += "\r"
+            case 4: text += "# a comment\n\n"
+            case 5: break
+            default: row += ","
+            }
+            text += row + "\n"
+            expected.append(Sample(timestampNs: timeNs, raw: Int32(counts)))
+        }
+        let r = try TraceReaderTests().read(text)
+        #expect(r.samples.count == expected.count, "seed \(seed)")
+        let firstDifference = r.samples.indices.first { $0 < expected.count && r.samples[$0] != expected[$0] }
+        #expect(firstDifference == nil, "row \(firstDifference ?? 0) differs, seed \(seed)")
+        #expect(r.points.map(\.0) == labels.map(\.0) && r.points.map(\.1) == labels.map(\.1), "seed \(seed)")
+    }
+
+    /// `value / 10^decimals` in one of several equivalent spellings.
+    static func decimal(_ value: Int64, decimals: Int, random: inout SplitMix64) -> String {
+        let sign = value < 0 ? "-" : ""
+        let magnitude = DecimalText.format(abs(value), decimals: decimals)
+        switch random.next() % 8 {
+        case 0:  // trailing zeros dropped, one decimal kept
+            var s = magnitude
+            while s.hasSuffix("0") && !s.hasSuffix(".0") { s.removeLast() }
+            return sign + s
+        case 1: return sign + magnitude + "000"  // more decimals than the scale
+        case 2: return (value < 0 ? "-" : "+") + magnitude
+        case 3: return sign + "00" + magnitude  // leading zeros
+        case 4: return DecimalText.format(value, decimals: 0) + "e-\(decimals)"  // no point, an exponent
+        default: return sign + magnitude
         }
     }
 }

@@ -11,6 +11,9 @@ enum ReplayBenchmark {
         var rows: Int
         /// Best of the rounds.
         var parseSeconds: Double
+        /// The same rows with a space after each comma: every row takes the general parser.
+        var spacedMegabytes: Double
+        var spacedParseSeconds: Double
         var replaySeconds: Double
         /// The Python reference's parse time, best of the rounds; nil when it could not run.
         var referenceSeconds: Double?
@@ -33,8 +36,10 @@ enum ReplayBenchmark {
         let replay = try run(minutes: minutes, rounds: rounds)
         let ours = replay.megabytes / replay.parseSeconds
         Report.row("trace size", replay.megabytes, unit: "MB")
-        Report.row("parse only (TraceReader)", replay.parseSeconds, unit: "s")
+        Report.row("parse only (TraceReader)", replay.parseSeconds * 1e3, unit: "ms")
         Report.row("parse throughput (TraceReader)", ours, unit: "MB/s")
+        Report.row("parse throughput, a space after each comma", replay.spacedMegabytes / replay.spacedParseSeconds,
+                   unit: "MB/s")
         if let seconds = replay.referenceSeconds {
             let reference = replay.megabytes / seconds
             Report.row("parse throughput (Python reference)", reference, unit: "MB/s")
@@ -45,7 +50,7 @@ enum ReplayBenchmark {
         } else {
             print("    Python reference: could not run python3 \(referenceScript)")
         }
-        Report.row("replay with session file", replay.replaySeconds, unit: "s")
+        Report.row("replay with session file", replay.replaySeconds * 1e3, unit: "ms")
         Report.row("replay throughput", replay.megabytes / replay.replaySeconds, unit: "MB/s")
         print("    holds found: \(replay.holds)")
         print("")
@@ -54,7 +59,7 @@ enum ReplayBenchmark {
     static func run(minutes: Int, rounds: Int) throws -> Result {
         let directory = try ScenarioFile.temporaryDirectory()
         defer {
-            for name in ["long.scenario", "long.csv", "long.jsonl"] { unlink(directory + "/" + name) }
+            for name in ["long.scenario", "long.csv", "long.jsonl", "spaced.csv"] { unlink(directory + "/" + name) }
             rmdir(directory)
         }
         let scenarioPath = directory + "/long.scenario"
@@ -65,28 +70,20 @@ enum ReplayBenchmark {
         let trace = directory + "/long.csv"
         try ScenarioFile.writeTrace(scenario, to: trace)
 
-        var info = stat()
-        stat(trace, &info)
+        let spaced = directory + "/spaced.csv"
+        try writeSpaced(trace, to: spaced)
 
         var rows = 0
         var parseSeconds = Double.infinity
+        var spacedParseSeconds = Double.infinity
         var replaySeconds = Double.infinity
         var referenceSeconds: Double?
         var referenceRows: Int?
         var holds = 0
         var buffer = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: 4096)
         for _ in 0..<rounds {
-            rows = 0
-            parseSeconds = min(parseSeconds, try measure {
-                let reader = try TraceReader(path: trace)
-                try buffer.withUnsafeMutableBufferPointer { b in
-                    while true {
-                        let n = try reader.read(into: b) { _, _ in }
-                        if n == 0 { break }
-                        rows += n
-                    }
-                }
-            })
+            parseSeconds = min(parseSeconds, try measure { rows = try parse(trace, buffer: &buffer) })
+            spacedParseSeconds = min(spacedParseSeconds, try measure { _ = try parse(spaced, buffer: &buffer) })
             if let (n, seconds) = runReference(trace: trace) {
                 referenceRows = n
                 referenceSeconds = min(referenceSeconds ?? .infinity, seconds)
@@ -96,9 +93,45 @@ enum ReplayBenchmark {
                 holds = result.summary.holds.count
             })
         }
-        return Result(megabytes: Double(info.st_size) / 1e6, rows: rows, parseSeconds: parseSeconds,
+        return Result(megabytes: megabytes(trace), rows: rows, parseSeconds: parseSeconds,
+                      spacedMegabytes: megabytes(spaced), spacedParseSeconds: spacedParseSeconds,
                       replaySeconds: replaySeconds, referenceSeconds: referenceSeconds,
                       referenceRows: referenceRows, holds: holds)
+    }
+
+    /// Reads the whole trace; returns the number of rows.
+    static func parse(_ trace: String, buffer: inout [Sample]) throws -> Int {
+        let reader = try TraceReader(path: trace)
+        var rows = 0
+        try buffer.withUnsafeMutableBufferPointer { b in
+            while true {
+                let n = try reader.read(into: b) { _, _ in }
+                if n == 0 { break }
+                rows += n
+            }
+        }
+        return rows
+    }
+
+    /// A copy of `trace` with a space after every comma.
+    static func writeSpaced(_ trace: String, to path: String) throws {
+        let out = try FileWriter(creating: path)
+        var line: [UInt8] = []
+        for byte in try readFile(trace) {
+            line.append(byte)
+            if byte == UInt8(ascii: ",") { line.append(UInt8(ascii: " ")) }
+            if byte == UInt8(ascii: "\n") {
+                try out.write(line)
+                line.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(line)
+        try out.close()
+    }
+
+    static func megabytes(_ path: String) -> Double {
+        var info = stat()
+        return stat(path, &info) == 0 ? Double(info.st_size) / 1e6 : .nan
     }
 
     /// The reference script, found beside this source file so the benchmark runs from any directory.
