@@ -112,24 +112,29 @@ public enum DecimalText {
     }
 
     /// Appends `value / 10^decimals` as text with exactly `decimals` digits after the point.
+    /// Writes the digits in place from the right: no temporary arrays (traces and session files call this per field).
     public static func append(_ value: Int64, decimals: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var divisor: UInt64 = 1
-        for _ in 0..<decimals { divisor *= 10 }
-        let whole = magnitude / divisor
-        var fraction = magnitude % divisor
-        appendDigits(whole, to: &out)
-        guard decimals > 0 else { return }
-        out.append(UInt8(ascii: "."))
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: decimals)
-        var k = decimals - 1
-        while fraction > 0 && k >= 0 {
-            digits[k] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-            k -= 1
+        var magnitude = value.magnitude
+        let places = max(0, decimals)
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
-        out.append(contentsOf: digits)
+        let whole = max(digits - places, 1)  // at least "0" before the point
+        var index = out.count + whole + places + (places > 0 ? 1 : 0)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: index - out.count))
+        for place in 0..<(places + whole) {
+            if place == places && places > 0 {
+                index -= 1
+                out[index] = UInt8(ascii: ".")
+            }
+            index -= 1
+            out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        }
     }
 
     /// `value` with exactly `decimals` digits after the point, rounded half away
@@ -155,10 +160,5 @@ public enum DecimalText {
         let (q, r) = numerator.quotientAndRemainder(dividingBy: denominator)
         if r.magnitude * 2 >= denominator.magnitude { return q + (numerator < 0 ? -1 : 1) }
         return q
-    }
-
-    private static func appendDigits(_ v: UInt64, to out: inout [UInt8]) {
-        if v >= 10 { appendDigits(v / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(v % 10))
     }
 }
