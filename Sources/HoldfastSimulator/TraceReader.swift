@@ -99,61 +99,34 @@ public final class TraceReader {
     /// and the zero after the buffered data is none of them.
     private func fastRows(into samples: UnsafeMutableBufferPointer<Sample>, from first: Int) -> Int {
         guard let out = samples.baseAddress else { return first }
-        let zero = UInt8(ascii: "0")
         var p = UnsafePointer(buffer + start)
         var count = first
         var previous = previousTimeNs
         var lines = 0
         let pointColumn = hasPointColumn
         while count < samples.count {
-            // Time: whole seconds, then 1–9 decimals.
+            // Time: 1–10 whole digits, small enough that seconds × 10⁹ + fraction fits
+            // in an Int64, a point, then 1–9 decimals.
             var q = p
-            var d = q.pointee &- zero
-            guard d < 10 else { break }
             var seconds: Int64 = 0
-            repeat {
-                seconds = seconds &* 10 &+ Int64(d)
-                q += 1
-                d = q.pointee &- zero
-            } while d < 10
-            // ≤ 10 digits and small enough that seconds × 10⁹ + fraction fits in an Int64.
-            guard q - p <= 10, seconds <= 9_223_372_035, q.pointee == UInt8(ascii: ".") else { break }
+            let wholeSeconds = Self.digits(&q, into: &seconds)
+            guard wholeSeconds >= 1, wholeSeconds <= 10, seconds <= 9_223_372_035,
+                  q.pointee == UInt8(ascii: ".") else { break }
             q += 1
-            let fractionStart = q
             var fraction: Int64 = 0
-            d = q.pointee &- zero
-            while d < 10 {
-                fraction = fraction &* 10 &+ Int64(d)
-                q += 1
-                d = q.pointee &- zero
-            }
-            let fractionDigits = q - fractionStart
+            let fractionDigits = Self.digits(&q, into: &fraction)
             guard fractionDigits >= 1, fractionDigits <= 9, q.pointee == UInt8(ascii: ",") else { break }
             let timeNs = seconds &* 1_000_000_000 &+ fraction &* Self.powerOfTen(9 - fractionDigits)
             q += 1
 
-            // Force: an optional minus, 1–4 digits, a point, 1–4 decimals.
+            // Force: an optional minus, 1–4 digits, a point, 1–4 decimals, read as one count.
             let negative = q.pointee == UInt8(ascii: "-")
             if negative { q += 1 }
-            let wholeStart = q
             var counts: Int64 = 0
-            d = q.pointee &- zero
-            while d < 10 {
-                counts = counts &* 10 &+ Int64(d)
-                q += 1
-                d = q.pointee &- zero
-            }
-            let wholeDigits = q - wholeStart
+            let wholeDigits = Self.digits(&q, into: &counts)
             guard wholeDigits >= 1, wholeDigits <= 4, q.pointee == UInt8(ascii: ".") else { break }
             q += 1
-            let decimalStart = q
-            d = q.pointee &- zero
-            while d < 10 {
-                counts = counts &* 10 &+ Int64(d)
-                q += 1
-                d = q.pointee &- zero
-            }
-            let decimals = q - decimalStart
+            let decimals = Self.digits(&q, into: &counts)
             guard decimals >= 1, decimals <= 4 else { break }
             counts = counts &* Self.powerOfTen(4 - decimals)
 
@@ -172,6 +145,20 @@ public final class TraceReader {
         previousTimeNs = previous
         lineNumber += lines
         return count
+    }
+
+    /// Appends the decimal digits at `q` to `value` and moves `q` past them; returns how many.
+    /// Wraps silently on more than 18 digits: callers bound the count before trusting `value`.
+    @inline(__always)
+    private static func digits(_ q: inout UnsafePointer<UInt8>, into value: inout Int64) -> Int {
+        let first = q
+        var d = q.pointee &- UInt8(ascii: "0")
+        while d < 10 {
+            value = value &* 10 &+ Int64(d)
+            q += 1
+            d = q.pointee &- UInt8(ascii: "0")
+        }
+        return q - first
     }
 
     @inline(__always)
