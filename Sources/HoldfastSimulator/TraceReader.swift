@@ -30,8 +30,6 @@ public final class TraceReader {
     static let countScale = 4      // decimal places of a count
     static let timeScale = 9       // nanoseconds
     static let chunkSize = 1 << 20
-    /// Bytes after the data: a zero sentinel, so the fast path needs no bounds checks.
-    static let padding = 16
     static let maxForceCounts: Int64 = 8000 * 10_000
 
     public let path: String
@@ -56,8 +54,9 @@ public final class TraceReader {
             case .notARegularFile(_, let kind): throw TraceError(path: path, line: nil, reason: .notARegularFile(kind: kind))
             }
         }
-        buffer = .allocate(capacity: Self.chunkSize + Self.padding)
-        buffer.initialize(repeating: 0, count: Self.chunkSize + Self.padding)
+        // One byte more than a chunk: the zero after the data that stops the fast path.
+        buffer = .allocate(capacity: Self.chunkSize + 1)
+        buffer.initialize(repeating: 0, count: Self.chunkSize + 1)
         // Fully initialised from here: if the header is bad, deinit closes and frees (exactly once).
         try readHeader()
     }
@@ -90,8 +89,8 @@ public final class TraceReader {
 
     // MARK: Fast path
 
-    /// Parses rows of the shape `d{1,10}.d{1,9},-?d{1,4}.d{1,4}` ending in `\n`,
-    /// `\r\n`, `,\n` or `,\r\n` (an empty point field) straight from the buffer,
+    /// Parses rows of the shape `d{1,10}.d{1,9},-?d{1,4}.d{1,4}` ending in `\n` or
+    /// `\r\n`, after an empty point field (`,`) if the trace has that column, straight from the buffer,
     /// and stops at the first line that differs or fails a check, leaving it to
     /// the general parser. Returns the new sample count.
     ///
