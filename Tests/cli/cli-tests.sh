@@ -36,6 +36,8 @@ check "time backwards" 1 'backwards.csv:3: time_s goes backwards' -- "$holdfast"
 check "missing header" 1 'no-header.csv:1: missing header' -- "$holdfast" replay no-header.csv --session s.jsonl
 check "empty file" 1 'empty.csv: the trace is empty' -- "$holdfast" replay empty.csv --session s.jsonl
 check "unreadable path" 1 'missing.csv: cannot open trace: No such file' -- "$holdfast" replay missing.csv --session s.jsonl
+mkfifo fifo.csv
+check "FIFO as trace" 1 'fifo.csv: cannot read a trace from a FIFO' -- timeout 10 "$holdfast" replay fifo.csv --session s.jsonl
 check "bad calibration" 64 'calibration "3=1,2=2": point 2' -- "$holdfast" replay nan.csv --calibration "3=1,2=2"
 check "bad thresholds" 64 'end force 6.0 N must be' -- "$holdfast" replay nan.csv --end-n 6
 check "bad scenario" 1 'bad.scenario:1: unknown keyword' -- bash -c "echo 'wobble 3' > bad.scenario && '$holdfast' simulate bad.scenario --trace t.csv"

@@ -9,6 +9,7 @@ import ReferenceKernels
 // implementations measured side by side in this one run.
 //   --quick   smaller workloads (for CI: checks allocations, prints figures)
 //   --check   exit 1 if the hot path allocates (the only thing it asserts)
+//   --replay  only the trace parse and replay figures (c)
 
 let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
@@ -16,6 +17,11 @@ let check = arguments.contains("--check")
 
 print("holdfast-bench\(quick ? " (quick)" : "")")
 print("")
+
+if arguments.contains("--replay") {
+    try ReplayBenchmark.report(minutes: quick ? 5 : 45, rounds: quick ? 1 : 3)
+    exit(0)
+}
 
 // MARK: (a) Ring throughput between two threads
 
@@ -67,15 +73,7 @@ print("")
 
 // MARK: (c) Replaying a 45-minute 1 kHz trace
 
-let minutes = quick ? 5 : 45
-print("(c) Replay of a \(minutes)-minute 1 kHz trace (generated now)")
-let replay = try ReplayBenchmark.run(minutes: minutes)
-Report.row("trace size", replay.megabytes, unit: "MB")
-Report.row("parse only (TraceReader)", replay.parseSeconds, unit: "s")
-Report.row("replay with session file", replay.replaySeconds, unit: "s")
-Report.row("replay throughput", replay.megabytes / replay.replaySeconds, unit: "MB/s")
-print("    holds found: \(replay.holds)")
-print("")
+try ReplayBenchmark.report(minutes: quick ? 5 : 45, rounds: quick ? 1 : 3)
 
 // MARK: (e) The sensor path in real time
 
