@@ -90,9 +90,7 @@ final class InProcessDaemon: @unchecked Sendable {  // `daemon` is touched by it
 struct AlarmPathTests {
     /// Three holds, each released and followed at once by an over-pressure push: every alarm crossing
     /// falls while the record writer is inside a 500 ms fsync of the hold before it.
-    static let scenario = """
-        rate_hz 320
-        noise_n 0.05
+    static let scenario = "rate_hz 320\nnoise_n 0.05\n" + String(repeating: """
         hold 0.5
         ramp 30 0.5
         hold 2
@@ -101,25 +99,8 @@ struct AlarmPathTests {
         ramp 55 0.25
         hold 0.6
         ramp 0 0.2
-        hold 0.5
-        ramp 30 0.5
-        hold 2
-        ramp 0 0.2
-        hold 0.35
-        ramp 55 0.25
-        hold 0.6
-        ramp 0 0.2
-        hold 0.5
-        ramp 30 0.5
-        hold 2
-        ramp 0 0.2
-        hold 0.35
-        ramp 55 0.25
-        hold 0.6
-        ramp 0 0.2
-        hold 1
 
-        """
+        """, count: 3) + "hold 1\n"
 
     @Test func theAlarmGoesOutWithinTenMillisecondsWhileFsyncTakesHalfASecond() throws {
         let disk = SlowDisk(fsyncDelayMs: 500)

@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastPOSIX
 import HoldfastReplay
 import HoldfastSimulator
 import Synchronization
@@ -228,14 +229,8 @@ struct DaemonReliabilityTests {
 /// A connected Unix stream socket (blocking unless asked; a non-blocking one may still be
 /// waiting in the listen queue), or nil.
 func rawConnect(_ path: String, nonBlocking: Bool = false) -> Int32? {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0), 0)
-    guard fd >= 0 else { return nil }
-    var addr = sockaddr_un()
-    addr.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-    let ok = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
+    guard let fd = try? UnixSocket.make(SOCK_STREAM, nonBlocking: nonBlocking, for: path) else { return nil }
+    let ok = (try? UnixSocket.withAddress(path) { connect(fd, $0, $1) }) ?? -1
     if ok != 0 && !(nonBlocking && (errno == EAGAIN || errno == EINPROGRESS)) { close(fd); return nil }
     return fd
 }
@@ -286,14 +281,8 @@ final class NotifySocket: @unchecked Sendable {  // `received` is guarded by its
     init() throws {
         directory = try ScenarioFile.temporaryDirectory()
         path = directory + "/notify"
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard ok == 0 else { throw HarnessError("cannot bind \(path)") }
+        fd = try UnixSocket.make(SOCK_DGRAM, for: path)
+        guard (try UnixSocket.withAddress(path) { bind(fd, $0, $1) }) == 0 else { throw HarnessError("cannot bind \(path)") }
         Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
