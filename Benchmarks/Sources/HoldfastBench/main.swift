@@ -10,6 +10,7 @@ import ReferenceKernels
 //   --quick   smaller workloads (for CI: checks allocations, prints figures)
 //   --check   exit 1 if the hot path allocates (the only thing it asserts)
 //   --replay  only the trace parse and replay figures (c)
+//   --chain   only the signal chain's figures (b)
 
 let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
@@ -20,6 +21,37 @@ print("")
 
 if arguments.contains("--replay") {
     try ReplayBenchmark.report(minutes: quick ? 5 : 45, rounds: quick ? 1 : 3)
+    exit(0)
+}
+
+/// (b) The signal chain's cost per sample, and what its filter costs the alarm.
+func chainSection() throws {
+    let chainSamples = ChainBenchmarks.presses(count: quick ? 1_000_000 : 4_000_000)
+    let reps = quick ? 3 : 10
+    print("(b) Signal chain: \(chainSamples.count / 1_000_000) M samples × \(reps) runs at 1 kHz")
+    let biquad = ChainBenchmarks.biquadOnly(chainSamples, reps: reps)
+    let reference = ChainBenchmarks.referenceBiquad(chainSamples, reps: reps)
+    let chain = ChainBenchmarks.fullChain(chainSamples, reps: reps)
+    Report.row("Swift Q2.30 biquad alone", biquad, unit: "M/s")
+    Report.row("C DF1 Q31 biquad (CMSIS-style)", reference, unit: "M/s")
+    Report.ratio("Swift biquad / C biquad", biquad / reference)
+    Report.row("calibrate → spikes → biquad → detector", chain, unit: "M/s")
+    Report.row("full chain, per sample", 1e3 / chain, unit: "ns")
+    print("")
+
+    // MARK: (b2) What the tremor filter costs the live alarm
+
+    print("(b2) Alarm delay: from the force crossing 50 N on a 10 N/s ramp to the filtered force crossing it")
+    for rate in [80.0, 320.0, 860.0, 3300.0] {
+        let config = try SignalConfig(calibration: ForceCalibration(offset: 0, newtonsPerCount: 1e-4), sampleRateHz: rate)
+        let delay = SignalChain.rampCrossingDelayNs(config, levelN: 50, newtonsPerSecond: 10).map { Double($0) / 1e6 } ?? .nan
+        Report.row("at \(Int(rate)) SPS (cutoff \(config.cutoffHz) Hz)", delay, unit: "ms")
+    }
+    print("")
+}
+
+if arguments.contains("--chain") {
+    try chainSection()
     exit(0)
 }
 
@@ -48,28 +80,7 @@ print("")
 
 // MARK: (b) Filter and detector cost per sample
 
-let chainSamples = ChainBenchmarks.presses(count: quick ? 1_000_000 : 4_000_000)
-let reps = quick ? 3 : 10
-print("(b) Signal chain: \(chainSamples.count / 1_000_000) M samples × \(reps) runs at 1 kHz")
-let biquad = ChainBenchmarks.biquadOnly(chainSamples, reps: reps)
-let reference = ChainBenchmarks.referenceBiquad(chainSamples, reps: reps)
-let chain = ChainBenchmarks.fullChain(chainSamples, reps: reps)
-Report.row("Swift Q2.30 biquad alone", biquad, unit: "M/s")
-Report.row("C DF1 Q31 biquad (CMSIS-style)", reference, unit: "M/s")
-Report.ratio("Swift biquad / C biquad", biquad / reference)
-Report.row("calibrate → median → biquad → detector", chain, unit: "M/s")
-Report.row("full chain, per sample", 1e3 / chain, unit: "ns")
-print("")
-
-// MARK: (b2) What the tremor filter costs the live alarm
-
-print("(b2) Alarm delay: from the force crossing 50 N on a 10 N/s ramp to the filtered force crossing it")
-for rate in [80.0, 320.0, 860.0, 3300.0] {
-    let config = try SignalConfig(calibration: ForceCalibration(offset: 0, newtonsPerCount: 1e-4), sampleRateHz: rate)
-    let delay = SignalChain.rampCrossingDelayNs(config, levelN: 50, newtonsPerSecond: 10).map { Double($0) / 1e6 } ?? .nan
-    Report.row("at \(Int(rate)) SPS (cutoff \(config.cutoffHz) Hz)", delay, unit: "ms")
-}
-print("")
+try chainSection()
 
 // MARK: (c) Replaying a 45-minute 1 kHz trace
 
