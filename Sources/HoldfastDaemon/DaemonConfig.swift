@@ -19,7 +19,8 @@ public struct DaemonConfig: Sendable {
     public var stateDirectory = "/var/lib/holdfast/sessions"
     public var socketPath = "/run/holdfast/holdfast.sock"
     public var scale = PressureScale.standard
-    public var thresholds = HoldThresholds.standard
+    /// Start and end forces follow the client's scale unless start_n/end_n are set.
+    public var holdRules = HoldRules.standard
     public var cutoffHz = SignalConfig.defaultCutoffHz
     /// The over-pressure alarm fires when the level reaches this.
     public var alarmLevel = 9.0
@@ -92,10 +93,11 @@ public struct DaemonConfig: Sendable {
         case "socket": socketPath = try Self.path(value)
         case "scale":
             do { scale = try PressureScale(parsing: value) } catch { throw ConfigValueError(reason: error.description) }
-        case "start_n": thresholds.startN = try number(0.1...8000)
-        case "end_n": thresholds.endN = try number(0...8000)
-        case "max_dip_s": thresholds.maxDipS = try number(0...60)
-        case "min_hold_s": thresholds.minHoldS = try number(0...3600)
+        case "start_n": holdRules.startN = value == "scale" ? nil : try number(0.1...8000)
+        case "end_n": holdRules.endN = value == "scale" ? nil : try number(0...8000)
+        case "max_dip_s": holdRules.maxDipS = try number(0...60)
+        case "max_regrip_s": holdRules.maxRegripS = try number(0...60)
+        case "min_hold_s": holdRules.minHoldS = try number(0...3600)
         case "cutoff_hz": cutoffHz = try number(0.1...1000)
         case "alarm_level": alarmLevel = try number(1...10)
         case "alarm_gpio": alarmGPIO = value.isEmpty ? nil : try Self.line(value)
@@ -118,8 +120,8 @@ public struct DaemonConfig: Sendable {
         func fail(_ key: String, _ reason: String) -> ConfigError {
             ConfigError(origins[key] ?? .defaults, key: key, reason: reason)
         }
-        do { _ = try thresholds.validated() } catch {
-            throw fail(Self.thresholdKey(error, setting: origins), "\(error)")
+        do { _ = try holdRules.validated(); _ = try holdRules.thresholds(for: scale).validated() } catch {
+            throw fail(Self.thresholdKey(error, setting: origins), "thresholds: \(error)")
         }
         if bus == "emulated" {
             guard emulateTrace != nil else { throw fail("bus", "bus = emulated needs emulate_trace") }
@@ -134,7 +136,7 @@ public struct DaemonConfig: Sendable {
             throw fail(rateHz == nil ? "sensor" : "rate_hz", "\(text(rate)) SPS is not one of the "
                        + "\(sensor.rawValue)'s rates (\(sensor.rates.map(text).joined(separator: ", ")))")
         }
-        do { _ = try BiquadCoefficients.butterworthLowPass(cutoffHz: cutoffHz, sampleRateHz: rate) } catch {
+        do { _ = try BiquadCoefficients.criticallyDampedLowPass(cutoffHz: cutoffHz, sampleRateHz: rate) } catch {  // as SignalChain designs it
             throw fail(origins["cutoff_hz"] != nil || origins["rate_hz"] == nil ? "cutoff_hz" : "rate_hz", "\(error)")
         }
         return self
@@ -147,6 +149,7 @@ public struct DaemonConfig: Sendable {
             switch name {
             case "start force": "start_n"
             case "maximum dip": "max_dip_s"
+            case let n where n.hasPrefix("maximum re-grip"): "max_regrip_s"
             default: "min_hold_s"
             }
         case .endNotBelowStart: origins["end_n"] == nil && origins["start_n"] != nil ? "start_n" : "end_n"
@@ -208,6 +211,6 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
         case .flag(let flag): flag
         case .defaults: "configuration: \(key)"
         }
-        return TerminalText.escaped("\(place): \(reason)", maxCharacters: 400)
+        return TerminalText.escaped("\(place): \(reason)", limit: 400)
     }
 }

@@ -2,7 +2,8 @@
 /// Foundation's Data(contentsOf:) would report only as a generic error).
 /// A FIFO, device or directory is refused (see `openRegularFileForReading`).
 public func readFile(_ path: String, limit: Int = 1 << 30) throws(SystemError) -> [UInt8] {
-    let fd = try openRegularFileForReading(path: path)
+    let fd: Int32
+    do { fd = try openRegularFileForReading(path: path) } catch { throw error.systemError }
     defer { _ = close(fd) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)

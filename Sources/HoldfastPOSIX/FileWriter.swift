@@ -18,7 +18,7 @@ public final class FileWriter {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {  // swapped in since the check
             _ = Glibc_close(fd)
-            throw SystemError("open", path, errno: EINVAL, detail: "it is \(fileKind(info.st_mode)), not a regular file")
+            throw SystemError("open", path, errno: EINVAL, detail: "\(fileKind(info.st_mode & S_IFMT)), not a regular file")
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd

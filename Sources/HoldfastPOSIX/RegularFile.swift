@@ -1,33 +1,75 @@
 /// Regular files only: what a trace, a session, a calibration or a
-/// configuration file must be.
+/// configuration file must be, and the only thing a result may replace.
 ///
 /// Anything else named by mistake (or by a hostile user) does harm: opening a
 /// FIFO blocks until a writer comes (a `session list` hung on `x.jsonl`), a
 /// device reads for ever (`/dev/zero`), and a result renamed over a device node
-/// replaces it (`replay --session /dev/full`). These helpers look before they
-/// open (stat has no side effects, unlike opening some devices), open with
-/// O_NONBLOCK so a FIFO that appears in between cannot block, and check the
-/// opened descriptor again.
+/// replaces it (`replay --session /dev/full`).
 
-/// Opens `path` for reading; refuses, naming what it is, anything that is not
-/// a regular file (symbolic links are followed). Returns the descriptor, in
-/// blocking mode, close-on-exec; the caller closes it.
-public func openRegularFileForReading(path: String) throws(SystemError) -> Int32 {
+/// Why ``openRegularFileForReading(path:)`` gave no descriptor.
+public enum OpenForReadingError: Error, Equatable, CustomStringConvertible {
+    /// A system call failed (`open`, `fstat`, `fcntl`).
+    case system(SystemError)
+    /// The path names something else; `kind` says what ("a FIFO", "a directory", …).
+    case notARegularFile(path: String, kind: String)
+
+    public var description: String {
+        switch self {
+        case .system(let error): error.description
+        case .notARegularFile(let path, _): "\(path): \(reason)"
+        }
+    }
+
+    /// Why, without the path: the C error's text, or what the path names instead.
+    public var reason: String {
+        switch self {
+        case .system(let error): error.reason
+        case .notARegularFile(_, let kind): "\(kind), not a regular file"
+        }
+    }
+
+    /// The same as a SystemError, for callers whose errors carry one.
+    public var systemError: SystemError {
+        switch self {
+        case .system(let error): error
+        case .notARegularFile(let path, _): SystemError("open", path, errno: EINVAL, detail: reason)
+        }
+    }
+}
+
+/// Opens `path` read-only and returns the descriptor, refusing anything that is not a regular file.
+///
+/// Input files (traces, sessions) are read to their end: a FIFO would block in
+/// `open` until a writer appears and then in every `read`, a device may never end.
+/// `stat` first (opening some devices has side effects), then `O_NONBLOCK` makes
+/// `open` return at once even if a FIFO was swapped in meanwhile, `fstat` tells
+/// what was opened, and the flag is cleared again so that reads of the regular
+/// file behave as usual. The descriptor is close-on-exec; the caller owns it.
+public func openRegularFileForReading(path: String) throws(OpenForReadingError) -> Int32 {
     var before = stat()
-    _ = try retryingOnInterrupt("open", path) { stat(path, &before) }
-    try requireRegular(before.st_mode, path)
-    let fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-    var after = stat()
-    guard fstat(fd, &after) == 0 else {
+    if stat(path, &before) == 0, before.st_mode & S_IFMT != S_IFREG {
+        throw .notARegularFile(path: path, kind: fileKind(before.st_mode & S_IFMT))
+    }
+    let fd: Int32
+    do { fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) } }
+    catch { throw .system(error) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
         let code = errno
         _ = close(fd)
-        throw SystemError("open", path, errno: code)
+        throw .system(SystemError("fstat", path, errno: code))
     }
-    do { try requireRegular(after.st_mode, path) } catch {
+    let type = info.st_mode & S_IFMT
+    guard type == S_IFREG else {
         _ = close(fd)
-        throw error
+        throw .notARegularFile(path: path, kind: fileKind(type))
     }
-    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    let flags = fcntl(fd, F_GETFL)
+    guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+        let code = errno
+        _ = close(fd)
+        throw .system(SystemError("fcntl", path, errno: code))
+    }
     return fd
 }
 
@@ -41,7 +83,10 @@ public func requireRegularOrMissing(_ path: String) throws(SystemError) {
         if code == ENOENT { return }
         throw SystemError("open", path, errno: code)
     }
-    try requireRegular(info.st_mode, path)
+    let type = info.st_mode & S_IFMT
+    guard type == S_IFREG else {
+        throw SystemError("open", path, errno: type == S_IFDIR ? EISDIR : EINVAL, detail: "\(fileKind(type)), not a regular file")
+    }
 }
 
 /// Which file a path names (device and inode), to tell "the same file" from
@@ -54,6 +99,10 @@ public struct FileIdentity: Equatable, Sendable {
     public init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
@@ -69,29 +118,13 @@ public func requireReplaceable(_ path: String, sparing protected: [FileIdentity]
         if code == ENOENT { return }
         throw SystemError("replace", path, errno: code)
     }
-    if info.st_mode & S_IFMT == S_IFLNK {
-        throw SystemError("replace", path, errno: EINVAL, detail: "it is a symbolic link; name the file itself")
+    let type = info.st_mode & S_IFMT
+    guard type == S_IFREG else {
+        let what = type == S_IFLNK ? "a symbolic link (name the file itself)" : "\(fileKind(type)), not a regular file"
+        throw SystemError("replace", path, errno: type == S_IFDIR ? EISDIR : EINVAL, detail: what)
     }
-    do { try requireRegular(info.st_mode, path) } catch {
-        throw SystemError("replace", path, errno: error.errno, detail: error.detail)
-    }
-    let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-    if protected.contains(identity) {
-        throw SystemError("replace", path, errno: EINVAL, detail: "it is the input file")
-    }
-}
-
-/// What a file mode describes, for messages: "a FIFO", "a directory", ….
-public func fileKind(_ mode: mode_t) -> String {
-    switch mode & S_IFMT {
-    case S_IFREG: "a regular file"
-    case S_IFDIR: "a directory"
-    case S_IFIFO: "a FIFO"
-    case S_IFCHR: "a character device"
-    case S_IFBLK: "a block device"
-    case S_IFSOCK: "a socket"
-    case S_IFLNK: "a symbolic link"
-    default: "not a regular file"
+    if protected.contains(FileIdentity(info)) {
+        throw SystemError("replace", path, errno: EINVAL, detail: "the input file itself")
     }
 }
 
@@ -101,15 +134,15 @@ public func isRegularFile(_ path: String) -> Bool {
     return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
 }
 
-private func requireRegular(_ mode: mode_t, _ path: String) throws(SystemError) {
-    guard mode & S_IFMT != S_IFREG else { return }
-    let code = mode & S_IFMT == S_IFDIR ? EISDIR : EINVAL
-    throw SystemError("open", path, errno: code, detail: "it is \(fileKind(mode)), not a regular file")
-}
-
-extension FileIdentity {
-    init(device: UInt64, inode: UInt64) {
-        self.device = device
-        self.inode = inode
+/// A file type from `st_mode & S_IFMT`, in words.
+func fileKind(_ type: mode_t) -> String {
+    switch type {
+    case S_IFDIR: "a directory"
+    case S_IFIFO: "a FIFO (named pipe)"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFSOCK: "a socket"
+    case S_IFLNK: "a symbolic link"
+    default: "a special file"
     }
 }

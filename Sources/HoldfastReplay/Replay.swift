@@ -38,11 +38,20 @@ public enum Replay {
             try TraceProducer(reader: reader, timeline: timeline, path: options.tracePath)
         }
 
+        let scale: PressureScale
+        if let given = options.scale {
+            scale = given
+        } else if let text = reader.metadata.first(where: { $0.key == "scale" })?.value {
+            do { scale = try PressureScale(parsing: text) }
+            catch { throw .trace(TraceErrorDescription(text: "\(options.tracePath): \"# scale:\" line: \(error)", line: nil)) }
+        } else {
+            scale = .standard
+        }
         let chain: SignalChain
         do {
             chain = try SignalChain(SignalConfig(
                 calibration: producer.calibration, sampleRateHz: producer.rateHz, cutoffHz: options.cutoffHz,
-                spikeRejection: options.spikeRejection, thresholds: options.thresholds, scale: options.scale,
+                spikeRejection: options.spikeRejection, holdRules: options.holdRules, scale: scale,
                 zeroTracking: options.zeroTracking ?? (options.sensor != nil)))
         } catch { throw .configuration("\(error)") }
 
@@ -78,7 +87,7 @@ public enum Replay {
         }
         if let failure = consumer.failure {
             writer?.abandon(reason: SessionEncoding.error(failure.description))
-            throw .session(path: options.sessionPath ?? "-", failure.description)
+            throw failure
         }
         var summary = consumer.summary(dropped: ring.droppedCount)
         summary.acquisition = producer.acquisitionSummary

@@ -39,6 +39,7 @@ public enum ScenarioFile {
             line.field("peak_n", scaled: Int64((h.peakN * 1000).rounded()), decimals: 3)
             line.field("target_s", scaled: Int64((h.targetS * 1000).rounded()), decimals: 3)
             line.field("over_s", scaled: Int64((h.overS * 1000).rounded()), decimals: 3)
+            line.field("regrips", h.regrips)
             try out.write(line.line())
         }
         try out.close()

@@ -181,7 +181,7 @@ public struct SessionReadError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
     /// Safe to print: a path or value with control characters is shown escaped.
-    public var description: String { TerminalText.escaped("\(path): \(reason)") }
+    public var description: String { TerminalText.escaped("\(path): \(reason)", limit: 400) }
 }
 
 /// A record that cannot be what it says it is.

@@ -3,9 +3,10 @@ import HoldfastCore
 /// Validation of the text therapists type: labels of treatment points
 /// ("upper trapezius L") and notes of marks ("client reports relief"). Both end
 /// up in session files, terminals and spreadsheets, so both follow one rule:
-/// trimmed, bounded in length, and without control characters (C0, DEL or C1,
-/// as `TerminalText` defines them). Labels are also short and free of commas and
-/// double quotes, which would break a CSV row.
+/// trimmed, bounded in length, and without what a terminal would act on or
+/// reorder (C0, DEL, C1, bidirectional overrides: `TerminalText.isUnsafe`).
+/// Labels are also short and free of commas and double quotes, which would
+/// break a CSV row.
 public enum PointLabel {
     public static let maxBytes = 64
     /// A mark's note may say a little more than a label.
@@ -30,7 +31,7 @@ public enum PointLabel {
     private static func validateText(_ raw: String, maxBytes: Int) -> Result<String, PointLabelError> {
         let trimmed = String(Substring(raw).trimmingCharacters)
         if trimmed.utf8.count > maxBytes { return .failure(.tooLong(bytes: trimmed.utf8.count, maxBytes: maxBytes)) }
-        if TerminalText.containsControl(trimmed) { return .failure(.controlCharacter) }
+        if TerminalText.containsUnsafe(trimmed) { return .failure(.controlCharacter) }
         return .success(trimmed)
     }
 }

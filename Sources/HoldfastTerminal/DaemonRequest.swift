@@ -54,7 +54,7 @@ public enum DaemonRequest {
             }
             if let reply = messages.first(where: { $0["id"] as? String == id }) {
                 if reply["ok"] as? Bool == false {
-                    return .failure(.refused(TerminalText.escaped(reply["error"] as? String ?? "(no reason given)", maxCharacters: 400)))
+                    return .failure(.refused(TerminalText.escaped(reply["error"] as? String ?? "(no reason given)", limit: 400)))
                 }
                 return .success(reply)
             }

@@ -79,6 +79,8 @@ public struct Screen: Equatable {
         lines.append(Line(pad(" last hold: " + (s.lastHold ?? "-"), w)))
         if let fault = s.fault {
             lines.append(Line(pad(" FAULT: " + fault, w), .inverse))
+        } else if let warning = s.warning, s.status.isEmpty {
+            lines.append(Line(pad(" NOTE: " + warning, w), .bold))
         } else {
             lines.append(Line(pad(" " + s.status, w)))
         }

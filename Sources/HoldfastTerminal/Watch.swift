@@ -23,7 +23,7 @@ public final class Watch {
     public init(socketPath: String, plain: Bool, kgf: Bool, color: Bool) {
         self.socketPath = socketPath
         self.plain = plain || !TerminalWriter.isTTY
-        state.socketPath = TerminalText.escaped(socketPath)
+        state.socketPath = TerminalText.escaped(socketPath, limit: 200)
         state.unitsInKgf = kgf
         if !self.plain { terminal = TerminalWriter(color: color) }
     }
@@ -92,7 +92,7 @@ public final class Watch {
         guard plain else { return }
         switch type {
         case "hold":
-            print("hold  \((m["point"] as? String).map { TerminalText.escaped($0, maxCharacters: 80) } ?? "-")  \(num(m["hold_s"])) s  mean \(num(m["mean_n"])) N"
+            print("hold  \((m["point"] as? String).map { TerminalText.escaped($0, limit: 80) } ?? "-")  \(num(m["hold_s"])) s  mean \(num(m["mean_n"])) N"
                   + "  level \(num(m["mean_level"])) (peak \(num(m["peak_level"])))  target \(num(m["target_s"])) s  over \(num(m["over_s"])) s")
         case "alarm":
             print("ALARM over-pressure: level \(num(m["level"])) at \(num(m["force_n"])) N")

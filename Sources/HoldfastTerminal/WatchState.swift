@@ -23,6 +23,8 @@ public struct WatchState: Sendable {
     public var drops = 0
     public var errors = 0
     public var fault: String?
+    /// The daemon's warning about the hold thresholds and the client's scale (target zone too close to the start force).
+    public var warning: String?
     /// The last 30 s of force, one value per frame.
     public var history: [Double] = []
     public var historyCapacity = 750
@@ -42,12 +44,13 @@ public struct WatchState: Sendable {
     /// or error carrying ESC must not drive the therapist's terminal.
     public mutating func apply(_ m: [String: Any]) -> Bool {
         func d(_ key: String) -> Double { m.number(key).flatMap { $0.isFinite ? $0 : nil } ?? 0 }
-        func text(_ key: String) -> String? { (m[key] as? String).map { TerminalText.escaped($0, maxCharacters: 200) } }
+        func text(_ key: String) -> String? { (m[key] as? String).map { TerminalText.escaped($0, limit: 400) } }
         switch m["type"] as? String {
         case "hello":
             sensorName = text("sensor") ?? ""
             if let text = m["scale"] as? String, let s = try? PressureScale(parsing: text) { scale = s }
             alarmLevel = d("alarm_level")
+            warning = text("warning")
         case "live":
             forceN = d("force_n")
             level = d("level")
@@ -57,8 +60,9 @@ public struct WatchState: Sendable {
             point = text("point")
             sessionS = d("t_s")
             fault = text("fault")
+            warning = text("warning")
             let sensor = m["sensor"] as? [String: Any] ?? [:]
-            sensorStatus = (sensor["status"] as? String).map { TerminalText.escaped($0, maxCharacters: 40) } ?? "?"
+            sensorStatus = (sensor["status"] as? String).map { TerminalText.escaped($0, limit: 40) } ?? "?"
             rateHz = sensor.number("rate_hz").flatMap { $0.isFinite ? $0 : nil } ?? 0
             drops = sensor["drops"] as? Int ?? 0
             errors = sensor["errors"] as? Int ?? 0
@@ -88,7 +92,7 @@ public struct WatchState: Sendable {
                 status = "error: " + (text("error") ?? "?")
             } else if let scaleText = m["scale"] as? String, let s = try? PressureScale(parsing: scaleText) {
                 scale = s
-                status = "scale updated: " + TerminalText.escaped(scaleText, maxCharacters: 200)
+                status = "scale updated: " + TerminalText.escaped(scaleText, limit: 200)
             } else if let file = text("file") {
                 status = "session: " + file
                 endSession()

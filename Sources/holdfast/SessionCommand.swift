@@ -19,10 +19,10 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
-                throw CommandFailure("\(TerminalText.escaped(dir)): cannot list the directory")
+                throw CommandFailure("\(TerminalText.escaped(dir, limit: 200)): cannot list the directory")
             }
             for name in names.filter({ $0.hasSuffix(".jsonl") }).sorted() {
-                let shown = TerminalText.escaped(name)
+                let shown = TerminalText.escaped(name, limit: 200)
                 // A FIFO or device named *.jsonl would block or never end: only regular files are read.
                 guard isRegularFile(dir + "/" + name) else {
                     print("\(shown)  skipped: not a regular file")
@@ -33,7 +33,7 @@ struct SessionCommand: ParsableCommand {
                     let state = s.complete ? "complete" : s.tornLastLine ? "interrupted (torn last line)" : "interrupted"
                     print("\(shown)  \(text(s.started))  \(text(s.client))  \(s.holdCount) holds  \(state)")
                 } catch {
-                    print("\(shown)  unreadable: \(TerminalText.escaped(error.reason))")
+                    print("\(shown)  unreadable: \(TerminalText.escaped(error.reason, limit: 400))")
                 }
             }
         }
@@ -47,7 +47,7 @@ struct SessionCommand: ParsableCommand {
 
         /// Streams the file: each hold is printed as it is read, the totals come at the end.
         func run() throws {
-            print("Session \(TerminalText.escaped(file))")
+            print("Session \(TerminalText.escaped(file, limit: 200))")
             let holdWidths = [3, -22, 8, 7, 7, 7, 8, 8, 8, 7]
             var n = 0
             let s: SessionFile
@@ -118,5 +118,5 @@ struct SessionCommand: ParsableCommand {
 
 /// Text from a session file, safe on a terminal (escaped, cut to a sane length); "-" when absent.
 private func text(_ value: String?) -> String {
-    value.map { TerminalText.escaped($0, maxCharacters: 80) } ?? "-"
+    value.map { TerminalText.escaped($0, limit: 80) } ?? "-"
 }

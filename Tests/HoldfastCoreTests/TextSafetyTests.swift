@@ -1,29 +1,16 @@
 import HoldfastCore
 import Testing
 
-/// Text from outside (files, clients) made safe to print, and streams split into bounded lines.
+/// Lines of hand-edited files, unsafe text recognised, and streams split into bounded lines.
 @Suite("Text safety")
 struct TextSafetyTests {
-    @Test func controlCharactersAreShownNotActedOn() {
-        #expect(TerminalText.escaped("upper trapezius L") == "upper trapezius L")
-        #expect(TerminalText.escaped("a\u{1B}[2Jb") == "a\\u{1B}[2Jb")
-        #expect(TerminalText.escaped("x\r\ny\tz") == "x\\r\\ny\\tz")
-        #expect(TerminalText.escaped("\u{9B}31m\u{7F}\u{0}") == "\\u{9B}31m\\u{7F}\\u{00}")  // C1 CSI, DEL, NUL
-        #expect(TerminalText.escaped("é ü 日本 \\") == "é ü 日本 \\")
-        #expect(TerminalText.escaped("abcdef", maxCharacters: 3) == "abc…")
-        #expect(TerminalText.escaped("abc", maxCharacters: 3) == "abc")
-        #expect(!TerminalText.containsControl(TerminalText.escaped("\u{1B}]0;title\u{07}\u{85}")))
-    }
-
-    /// Every scalar below U+00A0 that is a control is escaped; nothing else is changed.
-    @Test func exactlyTheControlsAreEscaped() {
-        for value in UInt32(0)..<0x100 {
-            let scalar = Unicode.Scalar(value)!
-            let out = TerminalText.escaped(String(scalar))
-            let control = value < 0x20 || (0x7F...0x9F).contains(value)
-            #expect((out != String(scalar)) == control, "U+\(String(value, radix: 16))")
-            #expect(!TerminalText.containsControl(out))
+    /// Labels and notes may hold nothing `escaped` would rewrite; escaped text holds nothing unsafe.
+    @Test func unsafeTextIsRecognisedAndEscapedAway() {
+        for raw in ["a\u{1B}[2Jb", "\u{9B}31m", "x\r", "\u{202E}evil", "\u{7F}"] {
+            #expect(TerminalText.containsUnsafe(raw), "\(raw.debugDescription)")
+            #expect(!TerminalText.containsUnsafe(TerminalText.escaped(raw)))
         }
+        #expect(!TerminalText.containsUnsafe("upper trapezius L é 日本"))
     }
 
     @Test func linesEndInLFCRLFOrCRAndABOMIsDropped() {

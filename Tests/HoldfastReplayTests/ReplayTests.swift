@@ -73,16 +73,16 @@ struct ReplayTests {
         #expect(mkdir(dir.file("d.jsonl"), 0o700) == 0)
         let tracePartial = try dir.write("in.jsonl.partial", text)
         var refused: [(input: String, session: String, why: String)] = [
-            (trace, trace, "it is the input file"),
-            (trace, dir.file("hard.csv"), "it is the input file"),
+            (trace, trace, "the input file itself"),
+            (trace, dir.file("hard.csv"), "the input file itself"),
             (trace, dir.file("soft.jsonl"), "symbolic link"),
-            (tracePartial, dir.file("in.jsonl"), "it is the input file"),
-            (trace, dir.file("fifo.jsonl"), "it is a FIFO, not a regular file"),
-            (trace, dir.file("d.jsonl"), "it is a directory, not a regular file"),
+            (tracePartial, dir.file("in.jsonl"), "the input file itself"),
+            (trace, dir.file("fifo.jsonl"), "a FIFO (named pipe), not a regular file"),
+            (trace, dir.file("d.jsonl"), "a directory, not a regular file"),
         ]
         // A device node of our own (where we may make one), never the real /dev/null: a regression must not replace it.
         if mknod(dir.file("null.jsonl"), S_IFCHR | 0o600, (1 << 8) | 3) == 0 {  // major 1, minor 3
-            refused.append((trace, dir.file("null.jsonl"), "it is a character device, not a regular file"))
+            refused.append((trace, dir.file("null.jsonl"), "a character device, not a regular file"))
         }
         for (input, session, why) in refused {
             do {

@@ -52,6 +52,24 @@ struct EmulatedAcquisitionTests {
         #expect(zip(run.samples, run.samples.dropFirst()).allSatisfy { $1.timestampNs - $0.timestampNs == period })
     }
 
+    /// The live status follows the mode as it changes back and forth, not a cumulative count:
+    /// data-ready → polling (the line goes silent) → data-ready → starting (the chip vanishes) → data-ready.
+    @Test func theModeFollowsTheLineAndTheChip() throws {
+        let sensor = try EmulatedSensor(.nau7802, force: Constant(20, seconds: 8), faults: try FaultPlan(parsing: "stuck@1+1,vanish@4+1"))
+        let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 16)
+        let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring)
+        #expect(acquisition.statistics.snapshot.mode == .starting)
+        var seen: [AcquisitionMode] = []
+        let deadline = sensor.clock.nowNs() + 13_000_000_000
+        while !sensor.ended && sensor.clock.nowNs() < deadline {
+            acquisition.step()
+            while ring.pop() != nil {}
+            let mode = acquisition.statistics.snapshot.mode
+            if seen.last != mode { seen.append(mode) }
+        }
+        #expect(seen == [.starting, .dataReady, .polling, .dataReady, .starting, .dataReady], "\(seen)")
+    }
+
     @Test func aVanishingChipIsReinitialisedAndTheGapRecorded() throws {
         let run = try acquire(.nau7802, seconds: 5, faults: "vanish@1+1.5")
         #expect(run.stats.errors >= 1)

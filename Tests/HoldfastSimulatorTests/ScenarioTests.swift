@@ -18,7 +18,7 @@ struct ScenarioTests {
             """, name: "t", source: "t.scenario")
         #expect(s.rateHz == 500)
         #expect(s.seed == 9)
-        #expect(s.tremor == Scenario.Periodic(amplitudeN: 0.5, frequencyHz: 10))
+        #expect(s.tremor == Scenario.Tremor(amplitudeN: 0.5, fractionOfForce: nil, frequencyHz: 10))
         #expect(s.points == [Scenario.PointChange(timeS: 0, label: "upper trapezius L")])
         #expect(abs(s.durationS - 12.6) < 1e-12)
         #expect(s.cleanForce(at: 1) == 15)

@@ -32,6 +32,24 @@ struct ScreenTests {
         #expect(lines.contains { $0.contains("#####    #   #") })
     }
 
+    /// What the daemon says about thresholds and recording reaches the therapist's screen:
+    /// a note about the target zone, and a fault (in inverse) when nothing is being recorded.
+    @Test func warningsAndRecordingFaultsAreShown() {
+        var s = WatchState()
+        s.connected = true
+        let warning = "the target zone starts at 2.75 N, below the hold start force 5.00 N"
+        _ = s.apply(["type": "hello", "sensor": "NAU7802", "scale": "0.5=1,5=10", "alarm_level": 9, "warning": warning])
+        var frame = live(force: 3, level: 6, zone: "target")
+        frame["warning"] = warning
+        _ = s.apply(frame)
+        #expect(text(s).contains { $0.contains("NOTE: the target zone starts at 2.75 N") })
+        frame["fault"] = "NOT RECORDED: session file: write failed: No space left on device (errno 28); 2 records waiting"
+        _ = s.apply(frame)
+        let screen = Screen.render(s, width: 80, height: 24)
+        let faultLine = screen.lines.first { $0.text.contains("FAULT: NOT RECORDED") }
+        #expect(faultLine?.spans.allSatisfy { $0.style == .inverse } == true)
+    }
+
     @Test func theAlarmIsAnInverseBannerAndRingsOncePerEpisode() {
         var s = WatchState()
         s.connected = true
@@ -114,12 +132,12 @@ struct WatchMessageTests {
                      "target_s": 20.0, "over_s": 0.0])
         _ = s.apply(["type": "reply", "ok": false, "error": "no\rpe"])
         let lines = ScreenTests().text(s)
-        #expect(!lines.contains(where: TerminalText.containsControl))
+        #expect(!lines.contains(where: TerminalText.containsUnsafe))
         let screen = lines.joined(separator: "\n")
-        #expect(screen.contains("trap\\u{1B}[2J"))
-        #expect(s.totals.rows.first?.point == "x\\u{1B}]0;owned\\u{07}")
+        #expect(screen.contains("trap\\x1b[2J"))
+        #expect(s.totals.rows.first?.point == "x\\x1b]0;owned\\x07")
         _ = s.apply(["type": "reply", "ok": true, "file": "/s/\u{1B}c.jsonl"])
-        #expect(!ScreenTests().text(s).contains(where: TerminalText.containsControl))
+        #expect(!ScreenTests().text(s).contains(where: TerminalText.containsUnsafe))
     }
 
     /// Numbers from the daemon can be anything JSON allows: the screen never traps on them.

@@ -54,11 +54,11 @@ func fuzzSession(_ bytes: UnsafeBufferPointer<UInt8>) {
         let file = try SessionFile(path: writeScratch(bytes), onHold: { hold in
             n += 1
             let row = SessionFile.csvRow(n, hold)
-            require(!TerminalText.containsControl(row.dropLast(2)), "a CSV row carries a control character: \(row.debugDescription)")
+            require(!TerminalText.containsUnsafe(row.dropLast(2)), "a CSV row carries a control character: \(row.debugDescription)")
         })
         require(file.points.rows.count <= SessionFile.maxPoints, "\(file.points.rows.count) points")
     } catch {
-        require(!TerminalText.containsControl(error.description), "an error carries a control character: \(error.description.debugDescription)")
+        require(!TerminalText.containsUnsafe(error.description), "an error carries a control character: \(error.description.debugDescription)")
     }
 }
 
@@ -68,7 +68,7 @@ func fuzzConfig(_ bytes: UnsafeBufferPointer<UInt8>) {
         try config.apply(fileText: String(decoding: bytes, as: UTF8.self), source: "fuzz.conf")
         _ = try config.validated()
     } catch {
-        require(!TerminalText.containsControl(error.description), "an error carries a control character: \(error.description.debugDescription)")
+        require(!TerminalText.containsUnsafe(error.description), "an error carries a control character: \(error.description.debugDescription)")
     }
 }
 
@@ -86,7 +86,7 @@ func fuzzControl(_ bytes: UnsafeBufferPointer<UInt8>) {
 func fuzzJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let object = JSON.object(from: bytes) else { return }
     let text = JSON.text(object)
-    require(!TerminalText.containsControl(text), "JSON text carries a control character: \(text.debugDescription)")
+    require(!TerminalText.containsUnsafe(text), "JSON text carries a control character: \(text.debugDescription)")
     guard let back = JSON.object(from: Array(text.utf8)) else { return require(false, "cannot read back \(text.debugDescription)") }
     require(JSON.typedDescription(back) == JSON.typedDescription(object), "\(text.debugDescription) reads back as \(JSON.typedDescription(back))")
 }

@@ -7,7 +7,7 @@ public enum SpreadsheetText {
     /// with a `'` prefix, as OWASP recommends for CSV injection. Only for text
     /// cells: numbers are written as numbers, negative ones included.
     public static func defused(_ text: String) -> String {
-        let visible = TerminalText.escaped(text)
+        let visible = TerminalText.escaped(text, limit: .max)  // data: shown whole
         guard let first = visible.unicodeScalars.first, formulaStarts.contains(first) else { return visible }
         return "'" + visible
     }

@@ -1,59 +1,63 @@
-/// Text from a file or a client, made safe to print on a terminal.
+/// Text from files and clients, made safe to show on a terminal.
 ///
-/// Labels, notes, file names and error messages come from outside: a session
-/// file, a trace header, a configuration file, a client on the socket. Printed
-/// as they are, an ESC in them is a terminal command (move the cursor, retitle
-/// the window, rewrite what the therapist sees); a lone CR overwrites the line.
-/// Everything that prints such text goes through `escaped`, so a control
-/// character shows as a visible escape instead of acting.
+/// A trace header, a field or a label can carry ESC sequences that recolour,
+/// move the cursor or retitle the terminal of whoever reads the error message,
+/// and a megabyte-long field would flood it. Quoted input therefore goes through
+/// `escaped`: control characters become visible escapes and long text is cut.
 public enum TerminalText {
-    /// `text` with every control character (C0, DEL and C1) shown as an escape:
-    /// `\t`, `\n`, `\r` by name, the rest as `\u{1B}`. Everything else, a backslash
-    /// included, is left as it is: this is for reading, not for parsing back.
-    /// With `maxCharacters`, longer text is cut there and ends in "…".
-    public static func escaped<S: StringProtocol>(_ text: S, maxCharacters: Int? = nil) -> String {
+    /// `text` with every C0 control, DEL, C1 control and bidirectional-override
+    /// character written as an escape (`\t`, `\n`, `\r`, `\x1b`, `\u{9b}`,
+    /// `\u{202e}`), cut after `limit` characters (Unicode scalars) with "…".
+    /// Printable text, backslashes included, is unchanged.
+    public static func escaped(_ text: some StringProtocol, limit: Int = 80) -> String {
         var out = ""
         var count = 0
         for scalar in text.unicodeScalars {
-            if let limit = maxCharacters, count >= limit {
+            if count == limit {
                 out += "…"
                 break
             }
             count += 1
-            guard isControl(scalar) else {
-                out.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out += "\\u{" + hex(scalar.value) + "}"
-            }
+            append(scalar, to: &out)
         }
         return out
     }
 
-    /// Whether `text` has a character `escaped` would rewrite.
-    public static func containsControl<S: StringProtocol>(_ text: S) -> Bool {
-        text.unicodeScalars.contains(where: isControl)
+    /// Raw bytes as UTF-8 (invalid sequences shown as U+FFFD), escaped and cut like text.
+    /// Decodes only as many bytes as `limit` characters can take.
+    public static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 80) -> String {
+        // A scalar takes at most 4 bytes, so this prefix still holds limit + 1 of them when cut.
+        let needed = limit < (Int.max - 8) / 4 ? limit * 4 + 4 : Int.max
+        return escaped(String(decoding: bytes.prefix(needed), as: UTF8.self), limit: limit)
     }
 
-    /// C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F): the characters a
-    /// terminal may act on rather than show. C1 matters too: U+009B is a one-character CSI.
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    /// Whether `text` has a character `escaped` would rewrite: what labels and notes
+    /// may not contain (see PointLabel), and what no escaped text still has.
+    public static func containsUnsafe(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.contains(where: isUnsafe)
     }
 
-    private static func hex(_ value: UInt32) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var v = value
-        var out: [UInt8] = []
-        repeat {
-            out.append(digits[Int(v & 0xF)])
-            v >>= 4
-        } while v != 0
-        if out.count == 1 { out.append(UInt8(ascii: "0")) }
-        return String(decoding: out.reversed(), as: UTF8.self)
+    /// Whether `scalar` would act on a terminal or reorder the text around it instead of showing.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true                 // C0, DEL, C1
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidirectional marks and overrides
+        default: false
+        }
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to out: inout String) {
+        guard isUnsafe(scalar) else {
+            out.unicodeScalars.append(scalar)
+            return
+        }
+        switch scalar {
+        case "\t": out += "\\t"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        default:
+            let hex = String(scalar.value, radix: 16)
+            out += scalar.value < 0x80 ? "\\x" + (hex.count < 2 ? "0" : "") + hex : "\\u{" + hex + "}"
+        }
     }
 }
