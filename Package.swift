@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "HoldfastReplay", targets: ["HoldfastReplay"]),
         .library(name: "HoldfastSimulator", targets: ["HoldfastSimulator"]),
         .library(name: "HoldfastPOSIX", targets: ["HoldfastPOSIX"]),
+        // For the fuzz targets in Fuzz/ (a separate package, built with -sanitize=fuzzer).
+        .library(name: "HoldfastSession", targets: ["HoldfastSession"]),
+        .library(name: "HoldfastDaemon", targets: ["HoldfastDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -12,8 +12,9 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /// Pins the calling thread to `cpu`. Returns 0, or -1 with errno set.
@@ -55,8 +56,13 @@ static inline int holdfast_signalfd(const int *signals, int count) {
     return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 /// accept4(2): a new connection, already close-on-exec and non-blocking.
+/// Through syscall(2), not <sys/socket.h>: that header, under _GNU_SOURCE, brings
+/// a second definition of fd_set (fds_bits, where Swift's Glibc module has
+/// __fds_bits), and clang then refuses modules that see both, depending on the
+/// order they are built in. Linux defines SOCK_CLOEXEC and SOCK_NONBLOCK as
+/// O_CLOEXEC and O_NONBLOCK.
 static inline int holdfast_accept_nonblocking(int fd) {
-    return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    return (int)syscall(SYS_accept4, fd, NULL, NULL, O_CLOEXEC | O_NONBLOCK);
 }
 /// The terminal's size; returns -1 if `fd` is not a terminal.
 static inline int holdfast_window_size(int fd, int *rows, int *cols) {

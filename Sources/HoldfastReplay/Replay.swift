@@ -22,6 +22,13 @@ public struct ReplayResult: Sendable {
 /// consumer, so the result depends on the trace alone.
 public enum Replay {
     public static func run(_ options: ReplayOptions) throws(ReplayError) -> ReplayResult {
+        // Before any work: never write over the input or anything that is not a regular file.
+        let input = FileIdentity(path: options.tracePath).map { [$0] } ?? []
+        if let path = options.sessionPath {
+            do { try SessionWriter.checkTarget(path, sparing: input) } catch {
+                throw .sessionTarget(path: path, error.subject == path ? error.reason : "\(error.subject): \(error.reason)")
+            }
+        }
         let reader: TraceReader
         do { reader = try TraceReader(path: options.tracePath) } catch { throw .trace(error.asDescription) }
         let timeline = PointTimeline()
@@ -50,7 +57,7 @@ public enum Replay {
 
         let writer: SessionWriter?
         if let path = options.sessionPath {
-            do { writer = try SessionWriter(path: path) } catch { throw .session(path: path, error.description) }
+            do { writer = try SessionWriter(path: path, sparing: input) } catch { throw .session(path: path, error.description) }
             var source = SessionSource(kind: producer.sourceKind, trace: lastPathComponent(options.tracePath),
                                        scenario: reader.metadata.first(where: { $0.key == "scenario" })?.value)
             source.sensor = options.sensor?.rawValue

@@ -36,13 +36,24 @@ public enum ReplayError: Error, CustomStringConvertible {
     case trace(TraceErrorDescription)
     case configuration(String)
     case session(path: String, String)
+    /// `--session` names something a session must not be written to (a device, the trace): a usage error.
+    case sessionTarget(path: String, String)
     case system(String)
+
+    /// An error in the options rather than in the input or the system (exit 64 on the command line).
+    public var isUsageError: Bool {
+        switch self {
+        case .configuration, .sessionTarget: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
         case .trace(let e): e.text
         case .configuration(let why): "configuration: \(why)"
         case .session(let path, let why): "session file \(path): \(why)"
+        case .sessionTarget(let path, let why): "--session \(path): will not write there: \(why)"
         case .system(let why): why
         }
     }

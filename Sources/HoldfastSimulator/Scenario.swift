@@ -107,16 +107,22 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Scenario {
+    /// The largest number a directive takes, the longest scenario and the largest force:
+    /// bounds that keep every time and count derived from a scenario far inside an Int64.
+    static let maxNumber = 1e6
+    public static let maxDurationS = 86_400.0
+    static let maxForceN = 8000.0
+
     /// Parses the scenario text format; `source` names the file in errors.
     public init(parsing text: String, name: String, source: String) throws(ScenarioError) {
         self.init(name: name)
         var now = 0.0
         var force = 0.0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in TextLines.split(text).enumerated() {
             let lineNumber = index + 1
             func fail(_ reason: String) -> ScenarioError { ScenarioError(source: source, line: lineNumber, reason: reason) }
-            let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            let content = TextLines.withoutComment(rawLine)
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let keyword = words.first else { continue }
             let args = Array(words.dropFirst())
             func numbers(_ count: ClosedRange<Int>) throws(ScenarioError) -> [Double] {
@@ -126,9 +132,16 @@ extension Scenario {
                 var values: [Double] = []
                 for a in args {
                     guard let v = Double(a), v.isFinite, v >= 0 else { throw fail("\(keyword): \"\(a)\" is not a non-negative number") }
+                    // Bounded so that times and forces derived from them stay far inside Int64 nanoseconds and counts.
+                    guard v <= Self.maxNumber else { throw fail("\(keyword): \(a) is out of range (0 ... 1000000)") }
                     values.append(v)
                 }
                 return values
+            }
+            /// A force or amplitude: within what the signal path accepts.
+            func newtons(_ v: Double) throws(ScenarioError) -> Double {
+                guard v <= Self.maxForceN else { throw fail("\(keyword): \(v) N is above the 8000 N the signal path accepts") }
+                return v
             }
             switch keyword {
             case "rate_hz":
@@ -138,7 +151,7 @@ extension Scenario {
             case "seed":
                 guard args.count == 1, let s = UInt64(args[0]) else { throw fail("seed takes one whole number") }
                 seed = s
-            case "noise_n": noiseN = try numbers(1...1)[0]
+            case "noise_n": noiseN = try newtons(numbers(1...1)[0])
             case "tremor":
                 guard args.count == 2 else { throw fail("tremor takes an amplitude (N or %) and a frequency (Hz)") }
                 let percent = args[0].hasSuffix("%")
@@ -146,22 +159,26 @@ extension Scenario {
                 guard let a = Double(amplitudeText), a.isFinite, a >= 0, !percent || a <= 50 else {
                     throw fail("tremor: \"\(args[0])\" is not an amplitude in N or a percentage up to 50%")
                 }
-                guard let f = Double(args[1]), f.isFinite, f > 0 else { throw fail("tremor: \"\(args[1])\" is not a frequency") }
-                tremor = Tremor(amplitudeN: percent ? 0 : a, fractionOfForce: percent ? a / 100 : nil, frequencyHz: f)
+                guard let f = Double(args[1]), f.isFinite, f > 0, f <= Self.maxNumber else {
+                    throw fail("tremor: \"\(args[1])\" is not a frequency (up to 1000000 Hz)")
+                }
+                tremor = Tremor(amplitudeN: percent ? 0 : try newtons(a), fractionOfForce: percent ? a / 100 : nil, frequencyHz: f)
             case "mains":
                 let v = try numbers(2...3)
                 let harmonics = v.count == 3 ? v[2] : 1
                 guard harmonics >= 1, harmonics <= 15, harmonics == harmonics.rounded() else {
                     throw fail("mains: harmonics must be a whole number from 1 to 15")
                 }
-                mains = Periodic(amplitudeN: v[0], frequencyHz: v[1], harmonics: Int(harmonics))
+                mains = Periodic(amplitudeN: try newtons(v[0]), frequencyHz: v[1], harmonics: Int(harmonics))
             case "baseline":
                 let v = try numbers(2...2)
                 guard v[1] > 0 else { throw fail("baseline needs a period above 0") }
-                baseline = Periodic(amplitudeN: v[0], frequencyHz: 1 / v[1])
+                baseline = Periodic(amplitudeN: try newtons(v[0]), frequencyHz: 1 / v[1])
             case "host_bursts":
                 let v = try numbers(2...2)
                 guard v[0] > 0, v[1] >= 0, v[1] < v[0] else { throw fail("host_bursts needs a period above 0 and a spacing below it") }
+                // Rows of one burst are stamped spacing apart: a long period would stamp them days late.
+                guard v[0] <= 10 else { throw fail("host_bursts: a period of \(v[0]) s is above 10 s") }
                 hostBursts = HostBursts(periodS: v[0], spacingS: v[1])
             case "scale":
                 let text = args.joined()
@@ -169,7 +186,7 @@ extension Scenario {
             case "spikes":
                 let v = try numbers(3...3)
                 guard v[2] >= 1, v[2] <= 8, v[2] == v[2].rounded() else { throw fail("spikes: length must be 1 to 8 samples") }
-                spikes = Spikes(perSecond: v[0], amplitudeN: v[1], maxSamples: Int(v[2]))
+                spikes = Spikes(perSecond: v[0], amplitudeN: try newtons(v[1]), maxSamples: Int(v[2]))
             case "jitter_us": jitterUs = try numbers(1...1)[0]
             case "dropouts":
                 let v = try numbers(2...2)
@@ -194,13 +211,13 @@ extension Scenario {
             case "tap":
                 let v = try numbers(2...2)
                 guard v[1] > 0 else { throw fail("tap needs a duration above 0") }
-                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: v[0]))
+                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: try newtons(v[0])))
                 now += v[1]
                 profile.append(Breakpoint(timeS: now, forceN: force))
             case "lift":
                 let v = try numbers(1...2)
                 guard v[0] > 0 else { throw fail("lift needs a duration above 0") }
-                let low = v.count == 2 ? v[1] : 0
+                let low = v.count == 2 ? try newtons(v[1]) : 0
                 profile.append(Breakpoint(timeS: now + v[0] / 4, forceN: low))
                 profile.append(Breakpoint(timeS: now + 3 * v[0] / 4, forceN: low))
                 now += v[0]
@@ -208,7 +225,8 @@ extension Scenario {
             default:
                 throw fail("unknown keyword \"\(keyword)\"")
             }
-            if force > 8000 { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+            if force > Self.maxForceN { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+            if now > Self.maxDurationS { throw fail("the scenario runs past \(Int(Self.maxDurationS)) s (a day)") }
         }
         guard durationS > 0 else {
             throw ScenarioError(source: source, line: 1, reason: "the scenario has no profile (ramp, hold, tap or lift)")

@@ -1,7 +1,9 @@
 import Foundation
+import HoldfastCore
 @testable import HoldfastDaemon
 import HoldfastPOSIX
 import HoldfastSensors
+import HoldfastSimulator
 import Testing
 
 @Suite("Durable session log")
@@ -75,7 +77,12 @@ struct ControlProtocolTests {
         (#"{"cmd":"rate","level":11}"#, "between 0 and 10"),
         (#"{"cmd":"session","action":"start","client":"../../etc"}"#, "only letters, digits"),
         (#"{"cmd":"session","action":"pause"}"#, "\"start\" or \"end\""),
-        (#"{"cmd":"mark","note":"a\nb"}"#, "control characters"),
+        (#"{"cmd":"mark","note":"a\nb"}"#, "control character"),
+        // One rule for labels and notes: C1 controls (U+009B is a one-character CSI) too.
+        (#"{"cmd":"mark","note":"a\u009b2Jb"}"#, "note contains a control character"),
+        (#"{"cmd":"mark","note":"\u0085"}"#, "note contains a control character"),
+        (#"{"cmd":"point","label":"a\u009bb"}"#, "point label contains a control character"),
+        ("{\"cmd\":\"mark\",\"note\":\"\(String(repeating: "n", count: 201))\"}", "note is 201 bytes long (at most 200)"),
         (#"{"cmd":"reboot"}"#, "unknown cmd"),
     ])
     func invalidCommandsSayWhy(line: String, expected: String) {
@@ -196,10 +203,84 @@ struct DaemonConfigTests {
     @Test func combinationsAreChecked() {
         var real = DaemonConfig()
         real.bus = "/dev/i2c-1"
-        #expect(throws: ConfigValueError(reason: "a real sensor needs calibration (run holdfast calibrate)")) { try real.validated() }
+        #expect(throws: ConfigError(.defaults, key: "bus", reason: "a real sensor needs calibration (run holdfast calibrate)")) {
+            try real.validated()
+        }
         var emulated = DaemonConfig()
         emulated.bus = "emulated"
-        #expect(throws: ConfigValueError(reason: "bus = emulated needs emulate_trace")) { try emulated.validated() }
+        #expect(throws: ConfigError(.defaults, key: "bus", reason: "bus = emulated needs emulate_trace")) { try emulated.validated() }
+    }
+
+    /// The shipped file starts with a comment; saved by a Windows editor, every line ends in CRLF.
+    @Test(arguments: ["\r\n", "\r", "\n"])
+    func lineEndingsOfAnyEditorAreRead(ending: String) throws {
+        let lines = ["# Holdfast on the treatment-room Pi", "sensor = ads1115", "alarm_level = 7", "client = jd42",
+                     "bus = emulated", "emulate_trace = /tmp/t.csv"]
+        var config = DaemonConfig()
+        try config.apply(fileText: "\u{FEFF}" + lines.joined(separator: ending) + ending, source: "holdfast.conf")
+        #expect(config.sensor == .ads1115)
+        #expect(config.alarmLevel == 7)
+        #expect(config.client == "jd42")
+        #expect(config.emulateTrace == "/tmp/t.csv")
+        var unknown = DaemonConfig()
+        do {
+            try unknown.apply(fileText: (lines + ["wibble = 3"]).joined(separator: ending), source: "holdfast.conf")
+            Issue.record("an unknown key was accepted")
+        } catch {
+            #expect(error.description == "holdfast.conf:7: wibble: unknown key")
+        }
+    }
+
+    @Test func errorMessagesCarryNoControlCharacters() {
+        for text in ["sensor = ads1115\r\nalarm_level = 77\r\n", "alarm_level = \u{1B}[2J\n", "\u{1B}]0;owned\u{07} = 1"] {
+            var config = DaemonConfig()
+            do {
+                try config.apply(fileText: text, source: "holdfast.conf")
+                Issue.record("accepted \(text.debugDescription)")
+            } catch {
+                #expect(!TerminalText.containsUnsafe(error.description), "\(error.description.debugDescription)")
+            }
+        }
+    }
+
+    @Test func aHashStartsACommentOnlyAtTheStartOrAfterWhitespace() throws {
+        var config = DaemonConfig()
+        try config.apply(fileText: "emulate_trace = /tmp/take#2.csv\nalarm_level = 7\t# firm\n  # indented comment\n",
+                         source: "holdfast.conf")
+        #expect(config.emulateTrace == "/tmp/take#2.csv")
+        #expect(config.alarmLevel == 7)
+        var client = DaemonConfig()
+        #expect(throws: ConfigError.self) { try client.apply(fileText: "client = ab#cd", source: "holdfast.conf") }
+        #expect(client.client == nil)
+    }
+
+    /// The chip's rate table and the filter design are checked with the keys' places.
+    @Test(arguments: [
+        ("bus = emulated\nemulate_trace = t.csv\nsensor = ads1115\nrate_hz = 123\n",
+         "holdfast.conf:4: rate_hz: 123 SPS is not one of the ads1115's rates"),
+        ("bus = emulated\nemulate_trace = t.csv\nrate_hz = 10\ncutoff_hz = 10\n",
+         "holdfast.conf:4: cutoff_hz: low-pass cutoff 10.0 Hz is out of range for 10.0 Hz"),
+        ("bus = emulated\nemulate_trace = t.csv\nstart_n = 2\nend_n = 4\n", "holdfast.conf:4: end_n: thresholds: end force 4.0 N"),
+    ])
+    func combinationsNameTheLine(text: String, expected: String) throws {
+        var config = DaemonConfig()
+        try config.apply(fileText: text, source: "holdfast.conf")
+        do {
+            _ = try config.validated()
+            Issue.record("accepted \(text.debugDescription)")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+        }
+    }
+
+    @Test func flagsAreUsageErrors() throws {
+        var config = DaemonConfig()
+        try config.apply(fileText: "bus = emulated\nemulate_trace = t.csv\n", source: "holdfast.conf")
+        try config.set("rate_hz", "123", from: .flag("--rate-hz 123"))
+        do { _ = try config.validated(); Issue.record("accepted") } catch {
+            #expect(error.isUsageError)
+            #expect(error.description.hasPrefix("--rate-hz 123: 123 SPS is not one of"))
+        }
     }
 
     @Test func sessionNamesAreSafe() throws {
@@ -207,6 +288,27 @@ struct DaemonConfigTests {
         #expect(SessionName.iso(unixSeconds: 1_795_000_000) == "2026-11-18T11:06:40Z")
         for bad in ["", "../x", "a/b", "name with space", String(repeating: "a", count: 33), "é"] {
             #expect(throws: ConfigValueError.self) { try SessionName.sanitisedClient(bad) }
+        }
+    }
+}
+
+@Suite("Emulated sensor source")
+struct SensorSourceTests {
+    /// A trace may start anywhere the reader accepts (±9.2e9 s); moving it onto the clock trapped.
+    @Test(arguments: ["-9223372000", "9223371000"])
+    func aTraceTooFarFromZeroIsRefusedNotTrappedOn(start: String) throws {
+        let path = NSTemporaryDirectory() + "holdfast-far-\(UUID().uuidString).csv"
+        defer { unlink(path) }
+        try "time_s,force_n\n\(start).000,0\n\(start).500,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        var config = DaemonConfig()
+        config.bus = "emulated"
+        config.emulateTrace = path
+        config.emulateFaults = try FaultPlan(parsing: "nack@1+1")
+        do {
+            _ = try SensorSource.open(config) { _, _ in }
+            Issue.record("played a trace starting at \(start) s")
+        } catch {
+            #expect(error.description.contains("too far from 0 to play"), "\(error)")
         }
     }
 }

@@ -159,4 +159,19 @@ struct FaultPlanTests {
     func rejectsMalformedItems(text: String) {
         #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: text) }
     }
+
+    /// These trapped converting seconds to nanoseconds.
+    @Test(arguments: ["nack@1e300+1", "nack@0+1e12", "stuck@8999999999+2", "latency=1e300ms", "latency=2e9us"])
+    func numbersBeyondEmulationAreErrorsNamingTheItem(text: String) {
+        #expect(throws: FaultPlanError.outOfRange(text, text.hasPrefix("latency") ? "a latency of at most 1 s"
+                                                      : "a window that ends by 9000000000 s")) {
+            try FaultPlan(parsing: text)
+        }
+    }
+
+    @Test func shiftingSaturatesAtTheEndsOfTime() throws {
+        let plan = try FaultPlan(parsing: "nack@8000000000+1")
+        #expect(plan.shifted(byNs: .max).windows.first?.endNs == .max)
+        #expect(plan.shifted(byNs: .min).windows.first?.startNs == 8_000_000_000_000_000_000 + .min)
+    }
 }

@@ -119,6 +119,39 @@ struct WatchMessageTests {
         _ = s.apply(["type": "live", "force_n": 30.5, "sensor": ["rate_hz": 319.7] as [String: Any]])
         #expect(s.forceN == 30.5 && s.rateHz == 319.7)
     }
+
+    /// Labels, errors and file names come from the daemon (and so from any client): never raw on the terminal.
+    @Test func textFromTheDaemonIsShownEscaped() {
+        var s = WatchState()
+        s.connected = true
+        var frame = ScreenTests().live(force: 30, level: 6, zone: "target")
+        frame["point"] = "trap\u{1B}[2J"
+        frame["fault"] = "disk \u{9B}31m"
+        _ = s.apply(frame)
+        _ = s.apply(["type": "hold", "point": "x\u{1B}]0;owned\u{07}", "hold_s": 30.0, "mean_level": 6.0, "peak_level": 7.0,
+                     "target_s": 20.0, "over_s": 0.0])
+        _ = s.apply(["type": "reply", "ok": false, "error": "no\rpe"])
+        let lines = ScreenTests().text(s)
+        #expect(!lines.contains(where: TerminalText.containsUnsafe))
+        let screen = lines.joined(separator: "\n")
+        #expect(screen.contains("trap\\x1b[2J"))
+        #expect(s.totals.rows.first?.point == "x\\x1b]0;owned\\x07")
+        _ = s.apply(["type": "reply", "ok": true, "file": "/s/\u{1B}c.jsonl"])
+        #expect(!ScreenTests().text(s).contains(where: TerminalText.containsUnsafe))
+    }
+
+    /// Numbers from the daemon can be anything JSON allows: the screen never traps on them.
+    @Test(arguments: [1e300, -1e300, 9.3e17, -1.0])
+    func hugeNumbersAreShownNotTrappedOn(value: Double) {
+        var s = WatchState()
+        s.connected = true
+        _ = s.apply(ScreenTests().live(force: value, level: value, zone: "over", hold: value))
+        _ = s.apply(["type": "hold", "point": "A", "hold_s": value, "mean_level": value, "peak_level": value,
+                     "target_s": value, "over_s": value])
+        let lines = ScreenTests().text(s)
+        #expect(lines.count <= 24)
+        #expect(s.totals.isEmpty && s.status.hasPrefix("ignored a hold from the daemon: hold_s"), "\(s.status)")
+    }
 }
 
 @Suite("Watch session end")

@@ -31,6 +31,12 @@ public enum TerminalText {
         return escaped(String(decoding: bytes.prefix(needed), as: UTF8.self), limit: limit)
     }
 
+    /// Whether `text` has a character `escaped` would rewrite: what labels and notes
+    /// may not contain (see PointLabel), and what no escaped text still has.
+    public static func containsUnsafe(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.contains(where: isUnsafe)
+    }
+
     /// Whether `scalar` would act on a terminal or reorder the text around it instead of showing.
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
