@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "HoldfastPOSIX"),
         // JSON: plain values for the control protocol and session files read back (FoundationEssentials only),
         // and the string and number encoding the session writer shares.
-        .target(name: "HoldfastJSON"),
+        .target(name: "HoldfastJSON", dependencies: ["HoldfastCore"]),
         // The only C: module maps and header shims over Debian's libi2c and libgpiod.
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),

@@ -1,3 +1,4 @@
+import HoldfastCore
 /// JSON as plain Swift values, for the control protocol and for reading
 /// session files back: objects are `[String: Any]`, arrays `[Any]`, numbers
 /// `Int` when integral and `Double` otherwise, then `String` and `Bool`.
@@ -76,11 +77,12 @@ public enum JSON {
             case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                // Controls and bidirectional marks are escaped: a session file shown with `cat` or
+                // `less` must not act on the terminal or reorder what is around them.
+                if TerminalText.isUnsafe(scalar) {
                     let hex = Array("0123456789abcdef".utf8)
-                    out += Array("\\u00".utf8)
-                    out.append(hex[Int(scalar.value >> 4)])
-                    out.append(hex[Int(scalar.value & 0xF)])
+                    out += Array("\\u".utf8)
+                    for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((scalar.value >> UInt32(shift)) & 0xF)]) }
                 } else {
                     out += Array(String(scalar).utf8)
                 }
