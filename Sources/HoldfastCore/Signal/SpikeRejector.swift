@@ -50,18 +50,19 @@ public struct SpikeRejector: Sendable {
     @inlinable @inline(__always)
     mutating func reject(center c: Int32, _ a: Int32, _ b: Int32, _ d: Int32, _ e: Int32) -> Int32 {
         let median = Self.median5(a, b, c, d, e)
-        let low = min(min(a, b), min(min(c, d), e))
-        let high = max(max(a, b), max(max(c, d), e))
         // Widened: a glitch may sit at the far end of the Q16.16 range.
         let (m, x) = (Int64(median), Int64(c))
         let deviation = x > m ? x - m : m - x
-        let spread = x > m ? m - Int64(low) : Int64(high) - m
         let limit = Self.typicalDeviations &* typical &+ Self.minimumStep
-        let isSpike = deviation > Self.minimumStep && deviation > Self.spreads &* spread
-            && deviation > Self.typicalDeviations &* typical && learning == 0
         typical &+= (min(deviation, learning > 0 ? deviation : limit) &- typical) >> Self.averagingShift
-        if _slowPath(learning > 0) { learning &-= 1 }
-        return isSpike ? median : c
+        if _slowPath(learning > 0) {
+            learning &-= 1
+            return c
+        }
+        // Nearly every sample ends here: the spread is only worked out for a candidate.
+        guard _slowPath(deviation > limit &- Self.minimumStep && deviation > Self.minimumStep) else { return c }
+        let spread = x > m ? m - Int64(min(min(a, b), min(min(c, d), e))) : Int64(max(max(a, b), max(max(c, d), e))) - m
+        return deviation > Self.spreads &* spread ? median : c
     }
 
     /// Branch-free median of five: the median of `e` and the two middle
