@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "HoldfastReplay", targets: ["HoldfastReplay"]),
         .library(name: "HoldfastSimulator", targets: ["HoldfastSimulator"]),
         .library(name: "HoldfastPOSIX", targets: ["HoldfastPOSIX"]),
+        // For the fuzz targets in Fuzz/ (a separate package, built with -sanitize=fuzzer).
+        .library(name: "HoldfastSession", targets: ["HoldfastSession"]),
+        .library(name: "HoldfastDaemon", targets: ["HoldfastDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,7 +26,7 @@ let package = Package(
         .target(name: "HoldfastPOSIX"),
         // JSON: plain values for the control protocol and session files read back (FoundationEssentials only),
         // and the string and number encoding the session writer shares.
-        .target(name: "HoldfastJSON"),
+        .target(name: "HoldfastJSON", dependencies: ["HoldfastCore"]),
         // The only C: module maps and header shims over Debian's libi2c and libgpiod, and the
         // few Linux calls that need _GNU_SOURCE (compiled apart, so it changes no shared type).
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),

@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int holdfast_pin_to_cpu(int cpu) {
@@ -37,6 +38,8 @@ int holdfast_read_signal(int fd) {
 }
 
 int holdfast_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+int holdfast_accept_nonblocking(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK); }
 
 int holdfast_window_size(int fd, int *rows, int *cols) {
     struct winsize ws;

@@ -16,7 +16,6 @@ final class CoreLoop: @unchecked Sendable {
     private var tareSum: Int64 = 0
     private var tareCount = 0
     private var tareTarget = 0
-    private var previousSampleNs: Int64 = 0
 
     private let ring: SPSCRing<Sample>
     let live = LiveState()
@@ -65,7 +64,7 @@ final class CoreLoop: @unchecked Sendable {
 
     @inline(__always)
     private func process(_ sample: Sample) {
-        let event = chain.process(sample)
+        let happened = chain.process(sample)
         let force = chain.lastForce
         live.forceQ16.store(Int(force), ordering: .relaxed)
         // The detector's time base (corrected for filter delay), so the hold timer agrees with the hold record.
@@ -73,11 +72,10 @@ final class CoreLoop: @unchecked Sendable {
         live.stage.store(chain.detector.stage.rawValue, ordering: .relaxed)
         live.contactStartNs.store(chain.detector.contactStartNs, ordering: .relaxed)
         live.samples.wrappingAdd(1, ordering: .relaxed)
-        if _slowPath(sample.flags.contains(.afterGap)) {
-            events.push(.gap(atNs: sample.timestampNs, missingNs: sample.timestampNs - previousSampleNs))
+        if _slowPath(!happened.isEmpty) {
+            if happened.contains(.gap) { events.push(.gap(atNs: sample.timestampNs, missingNs: chain.lastGapNs)) }
+            report(happened, atNs: chain.lastTimeNs)
         }
-        previousSampleNs = sample.timestampNs
-        if _slowPath(event != .none) { report(event, atNs: chain.lastTimeNs) }
         if _slowPath(!alarmOn && force >= alarmForce) {
             alarmOn = true
             live.alarm.store(true, ordering: .relaxed)
@@ -90,12 +88,9 @@ final class CoreLoop: @unchecked Sendable {
         if _slowPath(tareTarget > 0) { collectTare(sample) }
     }
 
-    private func report(_ event: DetectorEvent, atNs t: Int64) {
-        switch event {
-        case .holdCompleted: events.push(.hold(chain.detector.lastHold))
-        case .touchCompleted: events.push(.touch(atNs: t))
-        case .none, .contactStarted: break
-        }
+    private func report(_ chainEvents: ChainEvents, atNs t: Int64) {
+        if chainEvents.contains(.holdCompleted) { events.push(.hold(chain.detector.lastHold)) }
+        if chainEvents.contains(.touchCompleted) { events.push(.touch(atNs: t)) }
     }
 
     private func apply(_ list: [CoreCommand]) {
@@ -110,10 +105,9 @@ final class CoreLoop: @unchecked Sendable {
                 tareCount = 0
                 tareTarget = max(16, Int(chain.config.sampleRateHz / 2))  // half a second
             case .setScale(let scale):
-                chain.setScale(scale)
+                // Validated by the event loop with the same rules before it was sent.
+                do { try chain.setScale(scale) } catch { events.push(.scaleRefused("\(error)")); continue }
                 (alarmForce, alarmClearForce) = Self.alarmForces(scale, level: alarmLevel)
-            case .closeContact:
-                report(chain.finish(), atNs: chain.lastTimeNs)
             }
         }
     }

@@ -7,12 +7,15 @@ import HoldfastSession
 import Synchronization
 
 /// `holdfast daemon`: acquisition thread → ring → core thread → event loop
-/// (control socket, session files, alarm output, systemd notifications).
+/// (control socket, alarm output, systemd notifications) → record writer
+/// thread (session files).
 ///
 /// The event loop is the main thread, a poll() over the signalfd, the core's
 /// eventfd, the listening socket and the clients. It never waits on the
-/// disk or a client: session records go through a ``DurableLog`` that queues
-/// on failure, and clients have bounded buffers.
+/// disk — session records go to the ``RecordWriter``'s thread — nor on a
+/// client: every client has a read budget per iteration and a bounded output
+/// buffer (``ControlClient``). On an over-pressure crossing the alarm output
+/// is switched and the message sent before anything else is done.
 public final class Daemon {
     private var config: DaemonConfig
     private let log: @Sendable (String) -> Void
@@ -23,29 +26,52 @@ public final class Daemon {
     private let timeline = PointTimeline()
     private let events: WakingQueue<CoreEvent>
     private let signalFD: Int32
-    private let listenFD: Int32
+    private let server: ControlServer
     private let notifier: SystemdNotifier
-    private let alarmOutput: GPIOOutput?
+    private let alarmOutput: AlarmOutput
+    private let writer: RecordWriter
     private let delayNs: Int64
-    private var clients: [ControlClient] = []
     private var session: SessionRecorder?
+    /// Every session file name proposed in this run, so two starts in one second cannot collide.
+    private var proposedPaths: Set<String> = []
     /// The signal path's configuration; its scale follows the client's ratings.
     private var signalConfig: SignalConfig
-    private var scale: PressureScale {
-        get { signalConfig.scale }
-        set { signalConfig.scale = newValue }
-    }
+    private var scale: PressureScale { signalConfig.scale }
+    private var thresholdWarning: String?
     private var acquisitionThread: JoinableThread?
     private var coreThread: JoinableThread?
     private let stopAcquisition = StopFlag()
+    /// Set (from any thread) to make `run` finish as on SIGTERM, within one frame interval: for a
+    /// daemon run inside another program, e.g. a test. Signals are the usual way.
+    public let stopRequest = StopFlag()
+    /// Holds go to clients once they are on disk — what the watch shows has
+    /// been recorded, even if the daemon is killed the next instant — or after
+    /// ``showUnrecordedAfterNs`` on a slow or failing disk, when the live
+    /// frames' fault says so. In order.
+    private var awaitingDisk: [(ticket: RecordWriter.Ticket, line: [UInt8], sinceNs: Int64)] = []
+    static let showUnrecordedAfterNs: Int64 = 1_000_000_000
     private var lastWatchdogNs: Int64 = 0
     private var lastBeats = (core: -1, acquisition: -1)
 
-    public init(config: DaemonConfig, environment: [String: String], log: @escaping @Sendable (String) -> Void) throws(DaemonError) {
+    /// How long shutdown waits for the disk before keeping the rest in the reserve.
+    static let drainSecondsAtExit: Int64 = 5
+
+    /// Exit statuses (sysexits.h): every record written; some kept in the reserve for the next start; some lost.
+    public static let exitAllWritten: Int32 = 0
+    public static let exitRecordsKept: Int32 = 75
+    public static let exitRecordsLost: Int32 = 74
+
+    /// `fileCalls` and `alarmSwitch` are seams for tests (a slow or full disk, a failing buzzer).
+    public init(config: DaemonConfig, environment: [String: String], log: @escaping @Sendable (String) -> Void,
+                fileCalls: LogFileCalls = SystemLogFileCalls(), alarmSwitch: AlarmSwitch? = nil) throws(DaemonError) {
         self.config = config
         self.log = log
-        // Block the termination signals before any thread starts, so only the signalfd sees them.
-        signalFD = holdfast_signalfd_for_termination()
+        // The signal set, chosen deliberately: termination and HUP/USR1/USR2 arrive on the signalfd
+        // (blocked before any thread starts, so only it sees them); a client or log reader that goes
+        // away must not kill us, so SIGPIPE is ignored (writes report EPIPE instead).
+        signal(SIGPIPE, SIG_IGN)
+        let handled = [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2]
+        signalFD = handled.withUnsafeBufferPointer { holdfast_signalfd($0.baseAddress, Int32($0.count)) }
         guard signalFD >= 0 else { throw DaemonError("signalfd: \(SystemError.describe(errno))") }
         let eventFD = holdfast_eventfd()
         guard eventFD >= 0 else { throw DaemonError("eventfd: \(SystemError.describe(errno))") }
@@ -58,21 +84,25 @@ public final class Daemon {
         }
         do { ring = try SPSCRing<Sample>(minimumCapacity: 1 << 14) } catch { throw DaemonError(error.description) }
         signalConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
-                                    cutoffHz: config.cutoffHz, thresholds: config.thresholds, scale: config.scale,
+                                    cutoffHz: config.cutoffHz, holdRules: config.holdRules, scale: config.scale,
                                     zeroTracking: true)
         let chain: SignalChain
         do { chain = try SignalChain(signalConfig) } catch { throw DaemonError("signal path: \(error)") }
         delayNs = chain.delayNs
         core = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
         acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
-        if let spec = config.alarmGPIO, let colon = spec.lastIndex(of: ":"), let offset = UInt32(spec[spec.index(after: colon)...]) {
-            do { alarmOutput = try GPIOOutput(chip: String(spec[..<colon]), offset: offset) }
+        var output = alarmSwitch
+        if output == nil, let spec = config.alarmGPIO, let colon = spec.lastIndex(of: ":"),
+           let offset = UInt32(spec[spec.index(after: colon)...]) {
+            do { output = try GPIOOutput(chip: String(spec[..<colon]), offset: offset) }
             catch { throw DaemonError("alarm_gpio: \(error)") }
-        } else {
-            alarmOutput = nil
         }
+        alarmOutput = AlarmOutput(output, log: log)
         notifier = SystemdNotifier(environment: environment)
-        listenFD = try Self.listen(on: config.socketPath)
+        server = try ControlServer(path: config.socketPath, log: log)
+        do { writer = try RecordWriter(directory: config.stateDirectory, calls: fileCalls, log: log) }
+        catch { server.shutDown(); throw DaemonError("record writer: \(error)") }
+        thresholdWarning = signalConfig.thresholds.warning(for: scale)
     }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status.
@@ -94,6 +124,13 @@ public final class Daemon {
         }
         startSession(client: config.client)
         log("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
+        let t = signalConfig.thresholds
+        log("holds start at \(DecimalText.fixed(t.startN, decimals: 2)) N and end at \(DecimalText.fixed(t.endN, decimals: 2)) N")
+        if let thresholdWarning { log("warning: \(thresholdWarning)") }
+        if let alarmN = scale.force(atLevel: config.alarmLevel),
+           let lag = SignalChain.rampCrossingDelayNs(signalConfig, levelN: alarmN, newtonsPerSecond: 10) {
+            log("the filtered force reaches the alarm level \(lag / 1_000_000) ms after the force does on a 10 N/s ramp")
+        }
         notifier.notify("READY=1\nSTATUS=acquiring from \(sensor.description)")
 
         let frameInterval = Int64(1e9 / config.frameHz)
@@ -101,34 +138,49 @@ public final class Daemon {
         loop: while true {
             var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: events.eventFD, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
-            let polled = clients  // accept() below may add clients that have no pollfd yet
-            for c in polled {
-                fds.append(pollfd(fd: c.fd, events: Int16(POLLIN) | (c.output.isEmpty ? 0 : Int16(POLLOUT)), revents: 0))
+                       pollfd(fd: writer.progressFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: server.listenFD, events: Int16(POLLIN), revents: 0)]
+            for c in server.clients {
+                fds.append(pollfd(fd: c.fd, events: Int16(POLLIN) | (c.hasOutput ? Int16(POLLOUT) : 0), revents: 0))
             }
             let now = sensor.clock.nowNs()
             // Rounded up: a timeout of 0 for the last fraction of a millisecond would spin.
             let timeoutMs = Int32(max(0, min(1000, (nextFrame - now + 999_999) / 1_000_000)))
             _ = poll(&fds, nfds_t(fds.count), timeoutMs)
-            if fds[0].revents != 0 {
-                let signal = holdfast_read_signal(signalFD)
-                if signal == SIGTERM || signal == SIGINT { log("holdfast: signal \(signal), finishing"); break loop }
-            }
+            if fds[0].revents != 0, handleSignals() { break loop }
+            if stopRequest.isSet { break loop }
             if fds[1].revents != 0 { handle(events.drain()) }
-            if fds[2].revents != 0 { accept() }
-            let t = sensor.clock.nowNs()
-            for (i, client) in polled.enumerated() where fds[3 + i].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                for incoming in client.readAvailable(nowNs: t) { respond(to: incoming, from: client) }
+            if fds[2].revents != 0 { writer.acknowledgeProgress() }
+            if fds[3].revents != 0 { server.accept(nowNs: sensor.clock.nowNs(), greeting: hello) }
+            let readable = fds.dropFirst(4).filter { $0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 }.map(\.fd)
+            if !readable.isEmpty {
+                server.read(ready: readable, nowNs: sensor.clock.nowNs()) { incoming, client in respond(to: incoming, from: client) }
             }
+            let t = sensor.clock.nowNs()
+            releaseRecordedHolds(nowNs: t)
             if t >= nextFrame {
-                broadcast(liveFrame(), droppable: true)
+                server.broadcast(liveFrame(), droppable: true, nowNs: t)
                 nextFrame = max(nextFrame + frameInterval, t)
-                _ = session?.log.retry()
                 pingWatchdog(at: t)
             }
-            flushClients()
+            server.flush(nowNs: sensor.clock.nowNs())
         }
         return shutdown()
+    }
+
+    /// Reads the signals waiting; true when one asks the daemon to stop.
+    private func handleSignals() -> Bool {
+        while true {
+            let signal = holdfast_read_signal(signalFD)
+            guard signal > 0 else { return false }
+            switch signal {
+            case SIGTERM, SIGINT:
+                log("holdfast: signal \(signal), finishing")
+                return true
+            default:
+                log("holdfast: signal \(signal) ignored (SIGTERM or SIGINT stop the daemon)")
+            }
+        }
     }
 
     // MARK: Sessions
@@ -137,133 +189,101 @@ public final class Daemon {
         let chainConfig = signalConfig
         let sensorName = sensor.description
         let delay = delayNs
-        do {
-            session = try SessionRecorder(directory: config.stateDirectory, client: client, startNs: sensor.clock.nowNs(),
-                                          samplesSoFar: core.live.snapshot.samples) { source in
-                var s = source
-                s.sensor = sensorName
-                return SessionEncoding.header(source: s, config: chainConfig, delayNs: delay)
-            }
-            if let label = timeline.label(at: sensor.clock.nowNs()), let session {
-                session.record(SessionEncoding.point(label, atNs: 0))
-            }
-            log("session started: \(session?.log.path ?? "?")")
-        } catch {
-            session = nil
-            log("cannot start a session: \(error)")
+        let recorder = SessionRecorder(writer: writer, directory: config.stateDirectory, client: client,
+                                       startNs: sensor.clock.nowNs(), samplesSoFar: core.live.snapshot.samples,
+                                       taken: proposedPaths) { source in
+            var s = source
+            s.sensor = sensorName
+            return SessionEncoding.header(source: s, config: chainConfig, delayNs: delay)
         }
+        proposedPaths.insert(recorder.proposedPath)
+        session = recorder
+        if let label = timeline.label(at: sensor.clock.nowNs()) { recorder.record(SessionEncoding.point(label, atNs: 0)) }
+        log("session started: \(recorder.proposedPath)")
     }
 
     private func endSession() {
         guard let session else { return }
         let stats = acquisition.statistics.snapshot
-        let lost = session.finish(samplesNow: core.live.snapshot.samples, lastNs: sensor.clock.nowNs(),
-                                  dropped: ring.droppedCount, saturated: stats.saturated,
-                                  acquisition: AcquisitionSummary(stats))
-        if !lost.isEmpty { log("session \(session.log.path): \(lost.count) records could not be written: \(session.log.fault?.description ?? "")") }
-        log("session ended: \(session.log.path)")
+        session.finish(samplesNow: core.live.snapshot.samples, lastNs: sensor.clock.nowNs(),
+                       dropped: ring.droppedCount, saturated: stats.saturated,
+                       acquisition: AcquisitionSummary(stats), warnings: [thresholdWarning].compactMap { $0 })
+        log("session ended: \(session.path)")
         self.session = nil
     }
 
     // MARK: Core events
 
+    /// Alarms first — the output switched and the message on its way to every
+    /// client before any other event is looked at — then the rest in order.
     private func handle(_ list: [CoreEvent]) {
+        for case let .alarm(on, at, force) in list { alarm(on: on, atNs: at, forceQ16: force) }
         for event in list {
-            let t = sensor.clock.nowNs()
             switch event {
-            case .hold(let record):
-                let label = timeline.label(at: record.startNs + delayNs)
-                if let session {
-                    let hold = session.hold(record, point: label, scale: scale)
-                    broadcast(SessionEncoding.hold(hold, number: session.holds.count), droppable: false)
-                }
-            case .touch:
-                session?.touch()
             case .alarm(let on, let at, let force):
                 let level = scale.level(atForce: Q16.newtons(force))
                 session.map { $0.record(SessionEncoding.alarm(on: on, forceQ16: force, level: level, atNs: $0.relative(at))) }
-                try? alarmOutput?.set(on)
-                var line = JSONLine()
-                line.field("type", on ? "alarm" : "alarm_end")
-                line.field("t_s", nanoseconds: session.map { $0.relative(at) } ?? at)
-                line.field("level", level: level)
-                line.field("force_n", q16: force)
-                line.field("crossing_ns", Int(at))
-                line.field("sent_ns", Int(t))
-                broadcast(line.line(), droppable: false)
                 if on { log("over-pressure alarm: level \(DecimalText.fixed(level, decimals: 1))") }
+            case .hold(let record):
+                let label = timeline.label(at: record.startNs + delayNs)
+                if let session {
+                    let (line, ticket) = session.hold(record, point: label, scale: scale)
+                    awaitingDisk.append((ticket, line, sensor.clock.nowNs()))
+                }
+            case .touch:
+                session?.touch()
             case .gap(let at, let missing):
                 session.map { $0.record(SessionEncoding.gap(atNs: $0.relative(at), missingNs: missing)) }
                 log("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
             case .tared(let offset, let at):
                 session.map { $0.record(SessionEncoding.tare(offsetCounts: offset, atNs: $0.relative(at))) }
-                broadcast(notice("tare", "zero set (\(offset) counts)"), droppable: false)
+                server.broadcast(Frames.notice("tare", "zero set (\(offset) counts)"), droppable: false, nowNs: sensor.clock.nowNs())
             case .tareRefused(let why):
-                broadcast(notice("tare", why, ok: false), droppable: false)
+                server.broadcast(Frames.notice("tare", why, ok: false), droppable: false, nowNs: sensor.clock.nowNs())
+            case .scaleRefused(let why):
+                log("core refused a new scale: \(why)")
             case .point(let label, let at):
                 session.map { $0.record(SessionEncoding.point(label, atNs: $0.relative(at))) }
             case .finished:
                 break
             }
         }
-        flushClients()
+        server.flush(nowNs: sensor.clock.nowNs())
     }
 
-    // MARK: Clients
-
-    private static func listen(on path: String) throws(DaemonError) -> Int32 {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw DaemonError("socket path \(path) is too long") }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw DaemonError("socket: \(SystemError.describe(errno))") }
-        unlink(path)  // a stale socket from a crash
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    private func releaseRecordedHolds(nowNs t: Int64, all: Bool = false) {
+        guard !awaitingDisk.isEmpty else { return }
+        let status = writer.status
+        var released = 0
+        for item in awaitingDisk {
+            guard all || writer.isDurable(item.ticket, in: status) || t - item.sinceNs >= Self.showUnrecordedAfterNs else { break }
+            server.broadcast(item.line, droppable: false, nowNs: t)
+            released += 1
         }
-        guard bound == 0 else { let e = errno; close(fd); throw DaemonError("\(path): bind failed: \(SystemError.describe(e))") }
-        chmod(path, 0o660)
-        guard Glibc.listen(fd, 16) == 0 else { let e = errno; close(fd); throw DaemonError("\(path): listen failed: \(SystemError.describe(e))") }
-        return fd
+        awaitingDisk.removeFirst(released)
     }
 
-    private func accept() {
-        while true {
-            let fd = Glibc.accept(listenFD, nil, nil)
-            guard fd >= 0 else { return }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            let client = ControlClient(fd: fd, nowNs: sensor.clock.nowNs())
-            clients.append(client)
-            client.enqueue(hello(), droppable: false, nowNs: sensor.clock.nowNs())
-        }
+    /// The alarm's own path: output, message, flush. Nothing here touches the disk.
+    private func alarm(on: Bool, atNs at: Int64, forceQ16 force: Int32) {
+        alarmOutput.set(on)
+        let level = scale.level(atForce: Q16.newtons(force))
+        let now = sensor.clock.nowNs()
+        server.broadcast(Frames.alarm(on: on, sessionTimeNs: session.map { $0.relative(at) } ?? at, level: level,
+                                      forceQ16: force, crossingNs: at, sentNs: now), droppable: false, nowNs: now)
+        server.flush(nowNs: now)
     }
 
-    private func flushClients() {
-        let t = sensor.clock.nowNs()
-        clients.removeAll { client in
-            let keep = client.flush(nowNs: t) && !client.closed
-            if !keep { close(client.fd) }
-            return !keep
-        }
-    }
-
-    private func broadcast(_ line: [UInt8], droppable: Bool) {
-        let t = sensor.clock.nowNs()
-        for client in clients { client.enqueue(line, droppable: droppable, nowNs: t) }
-    }
+    // MARK: Commands
 
     private func respond(to incoming: ControlClient.Incoming, from client: ControlClient) {
         let t = sensor.clock.nowNs()
         switch incoming {
         case .error(let message):
-            client.enqueue(reply(id: nil, error: message), droppable: false, nowNs: t)
+            client.enqueue(Frames.reply(id: nil, error: message), droppable: false, nowNs: t)
         case .line(let text):
             switch ControlCommand.parse(text) {
             case .failure(let e):
-                client.enqueue(reply(id: e.id, error: e.message), droppable: false, nowNs: t)
+                client.enqueue(Frames.reply(id: e.id, error: e.message), droppable: false, nowNs: t)
             case .success(let parsed):
                 client.enqueue(execute(parsed.command, id: parsed.id, at: t), droppable: false, nowNs: t)
             }
@@ -275,68 +295,55 @@ public final class Daemon {
         case .point(let label):
             timeline.set(label, at: t)
             session.map { $0.record(SessionEncoding.point(label, atNs: $0.relative(t))) }
-            return reply(id: id) { $0.field("point", label) }
+            return Frames.reply(id: id) { $0.field("point", label) }
         case .tare:
             core.commands.push(.tare)
-            return reply(id: id) { $0.field("message", "taring for half a second; keep the sensor free") }
+            return Frames.reply(id: id) { $0.field("message", "taring for half a second; keep the sensor free") }
         case .rate(let level):
-            let force = (core.live.snapshot.forceN * 10).rounded() / 10  // 0.1 N: the scale stays readable
-            do {
-                let updated = try scale.adding(forceN: force, level: level)
-                scale = updated
-                core.commands.push(.setScale(updated))
-                session.map { $0.record(SessionEncoding.calibration(forceN: force, level: level, scale: updated, atNs: $0.relative(t))) }
-                return reply(id: id) { $0.field("scale", updated.text) }
-            } catch {
-                return reply(id: id, error: "a level of \(level) at \(DecimalText.fixed(force, decimals: 1)) N contradicts the scale: \(error)")
-            }
+            return rate(level: level, id: id, at: t)
         case .startSession(let client):
             endSession()
             startSession(client: client)
-            guard let session else { return reply(id: id, error: "could not start a session; see the daemon log") }
-            return reply(id: id) { $0.field("file", session.log.path) }
+            return Frames.reply(id: id) { $0.field("file", session?.path) }
         case .endSession:
-            guard let session else { return reply(id: id, error: "no session is open") }
-            let path = session.log.path
+            guard let session else { return Frames.reply(id: id, error: "no session is open") }
+            let path = session.path
             endSession()
-            return reply(id: id) { $0.field("file", path) }
+            return Frames.reply(id: id) { $0.field("file", path) }
         case .mark(let note):
-            guard let session else { return reply(id: id, error: "no session is open") }
+            guard let session else { return Frames.reply(id: id, error: "no session is open") }
             session.record(SessionEncoding.mark(note, atNs: session.relative(t)))
-            return reply(id: id)
+            return Frames.reply(id: id)
         case .status:
             return liveFrame(id: id)
         }
     }
 
-    private func reply(id: String?, error: String? = nil, _ fill: (inout JSONLine) -> Void = { _ in }) -> [UInt8] {
-        var line = JSONLine()
-        line.field("type", "reply")
-        if let id { line.field("id", id) }
-        line.field("ok", error == nil)
-        if let error { line.field("error", error) }
-        fill(&line)
-        return line.line()
-    }
-
-    private func notice(_ about: String, _ message: String, ok: Bool = true) -> [UInt8] {
-        var line = JSONLine()
-        line.field("type", "notice")
-        line.field("about", about)
-        line.field("ok", ok)
-        line.field("message", message)
-        return line.line()
+    /// "The client says this pressure is a `level`": the scale gains the point,
+    /// and thresholds that follow the scale move with it from the next contact.
+    private func rate(level: Double, id: String?, at t: Int64) -> [UInt8] {
+        let force = (core.live.snapshot.forceN * 10).rounded() / 10  // 0.1 N: the scale stays readable
+        let updated: PressureScale
+        do { updated = try scale.adding(forceN: force, level: level) } catch {
+            return Frames.reply(id: id, error: "a level of \(level) at \(DecimalText.fixed(force, decimals: 1)) N contradicts the scale: \(error)")
+        }
+        var next = signalConfig
+        next.scale = updated
+        do { _ = try next.thresholds.validated() } catch {
+            return Frames.reply(id: id, error: "with that rating the hold thresholds would be invalid: \(error)")
+        }
+        signalConfig = next
+        core.commands.push(.setScale(updated))
+        session.map { $0.record(SessionEncoding.calibration(forceN: force, level: level, scale: updated, atNs: $0.relative(t))) }
+        let warning = next.thresholds.warning(for: updated)
+        if warning != thresholdWarning, let warning { log("warning: \(warning)") }
+        thresholdWarning = warning
+        return Frames.reply(id: id) { $0.field("scale", updated.text) }
     }
 
     private func hello() -> [UInt8] {
-        var line = JSONLine()
-        line.field("type", "hello")
-        line.field("protocol", 1)
-        line.field("sensor", sensor.description)
-        line.field("scale", scale.text)
-        line.field("alarm_level", config.alarmLevel)
-        line.field("min_hold_s", config.thresholds.minHoldS)
-        return line.line()
+        Frames.hello(Frames.Hello(sensor: sensor.description, scale: scale, alarmLevel: config.alarmLevel,
+                                  thresholds: signalConfig.thresholds, warning: thresholdWarning))
     }
 
     // MARK: Live frames
@@ -345,40 +352,19 @@ public final class Daemon {
     private func liveFrame(id: String? = nil) -> [UInt8] {
         let live = core.live.snapshot
         let stats = acquisition.statistics.snapshot
-        let level = scale.level(atForce: live.forceN)
-        let zone = level >= PressureScale.overLevel ? "over" : level >= PressureScale.targetLevels.upperBound ? "caution"
-            : level >= PressureScale.targetLevels.lowerBound ? "target" : "below"
-        let heldNs = live.stage == .idle ? 0 : max(0, live.timeNs - live.contactStartNs)
-        let stage: String = switch live.stage {
-        case .idle: "idle"
-        case .pressing: heldNs >= Int64(config.thresholds.minHoldS * 1e9) ? "hold" : "ramp"
-        case .dipping: "release"
-        }
         let now = sensor.clock.nowNs()
-        let silent = now - (stats.samples > 0 ? live.timeNs : 0) > 500_000_000
-        var sensorLine = JSONLine()
-        sensorLine.field("rate_hz", (stats.achievedRateHz * 10).rounded() / 10)
-        sensorLine.field("drops", ring.droppedCount)
-        sensorLine.field("errors", stats.errors)
-        sensorLine.field("gaps", stats.gaps)
-        sensorLine.field("polled", stats.polledSamples)
-        sensorLine.field("status", silent ? "disconnected" : stats.polledSamples > 0 && live.samples > 0 ? "polling" : "ok")
-        if let e = stats.lastError { sensorLine.field("last_error", e) }
-        var line = JSONLine()
-        line.field("type", "live")
-        if let id { line.field("id", id) }
-        line.field("t_s", nanoseconds: session.map { $0.relative(live.timeNs) } ?? live.timeNs)
-        line.field("force_n", scaled: Int64((live.forceN * 100).rounded()), decimals: 2)
-        line.field("level", level: level)
-        line.field("zone", zone)
-        line.field("stage", stage)
-        line.field("hold_s", nanoseconds: heldNs)
-        line.field("point", timeline.label(at: now))
-        line.field("alarm", live.alarm)
-        line.field("session", session?.log.path)
-        line.field("sensor", raw: sensorLine.object())
-        if let fault = session?.log.fault { line.field("fault", "session file: \(fault.description)") }
-        return line.line()
+        let recording = writer.status
+        var faults: [String] = []
+        if let fault = recording.fault { faults.append("NOT RECORDED: \(fault)") }
+        if alarmOutput.errors > 0 {
+            faults.append("alarm output failed \(alarmOutput.errors) time\(alarmOutput.errors == 1 ? "" : "s"): \(alarmOutput.lastError ?? "")")
+        }
+        return Frames.live(Frames.Live(
+            id: id, live: live, acquisition: stats,
+            sensorStatus: SensorStatus.describe(mode: stats.mode, sinceLastSampleNs: stats.lastSampleNs.map { now - $0 }),
+            drops: ring.droppedCount, scale: scale, minHoldS: signalConfig.thresholds.minHoldS,
+            sessionTimeNs: session.map { $0.relative(live.timeNs) } ?? live.timeNs,
+            point: timeline.label(at: now), session: session?.path, faults: faults, warning: thresholdWarning))
     }
 
     // MARK: Watchdog and shutdown
@@ -394,6 +380,8 @@ public final class Daemon {
         lastBeats = beats
     }
 
+    /// Stops the threads, ends the session, gives the disk a few seconds, and
+    /// says in the exit status whether every record was written.
     private func shutdown() -> Int32 {
         notifier.notify("STOPPING=1")
         stopAcquisition.set()
@@ -402,19 +390,29 @@ public final class Daemon {
         coreThread?.join()
         handle(events.drain())
         endSession()
-        flushClients()
-        for client in clients { close(client.fd) }
-        close(listenFD)
-        unlink(config.socketPath)
-        try? alarmOutput?.set(false)
-        log("holdfast: stopped")
-        return 0
+        releaseRecordedHolds(nowNs: sensor.clock.nowNs(), all: true)
+        server.flush(nowNs: sensor.clock.nowNs())
+        server.shutDown()
+        alarmOutput.set(false)
+        let outcome = writer.finish(deadlineNs: monotonicNanoseconds() + Self.drainSecondsAtExit * 1_000_000_000)
+        if outcome.complete {
+            log("holdfast: stopped; every record written")
+            return Self.exitAllWritten
+        }
+        if outcome.lost.isEmpty {
+            log("holdfast: stopped; records of \(outcome.spilled.joined(separator: ", ")) could not be written and are "
+                + "kept in the reserve: the next start finishes those files")
+            return Self.exitRecordsKept
+        }
+        log("holdfast: stopped; records of \(outcome.lost.map(\.path).joined(separator: ", ")) could not be written "
+            + "or kept; they are in this log above")
+        return Self.exitRecordsLost
     }
 }
 
 /// A one-way flag shared between threads.
-final class StopFlag: Sendable {
+public final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-    func set() { flag.store(true, ordering: .relaxed) }
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    public func set() { flag.store(true, ordering: .relaxed) }
 }

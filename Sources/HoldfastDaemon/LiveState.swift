@@ -45,6 +45,8 @@ public enum CoreEvent: Sendable {
     case gap(atNs: Int64, missingNs: Int64)
     case tared(offsetCounts: Int32, atNs: Int64)
     case tareRefused(String)
+    /// The thresholds that follow a new scale were refused (the event loop checks first, so this is a bug).
+    case scaleRefused(String)
     /// A point label from the emulated session's trace.
     case point(String, atNs: Int64)
     case finished
@@ -54,8 +56,6 @@ public enum CoreEvent: Sendable {
 public enum CoreCommand: Sendable {
     case tare
     case setScale(PressureScale)
-    /// Close the contact in progress (session end): reported as `.hold`/`.touch`.
-    case closeContact
 }
 
 /// A small mutex-guarded queue with an eventfd to wake the reader's poll().

@@ -29,5 +29,8 @@ final class ShiftedForceSource: ForceSource {
         self.inner = inner
         self.offsetNs = offsetNs
     }
-    func force(atNs timeNs: Int64) -> Double? { inner.force(atNs: timeNs - offsetNs) }
+    func force(atNs timeNs: Int64) -> Double? {
+        let (t, overflow) = timeNs.subtractingReportingOverflow(offsetNs)
+        return overflow ? nil : inner.force(atNs: t)  // past the end of time: the trace has ended
+    }
 }

@@ -17,6 +17,10 @@ struct SensorSource {
     /// Keeps the emulated chip alive.
     var emulated: EmulatedSensor?
 
+    /// How far a played trace's time axis may be moved onto the clock: ±2^62 ns
+    /// (146 years), so that every time played stays far from Int64's ends.
+    static let maxOffsetNs: Int64 = 1 << 62
+
     static func open(_ config: DaemonConfig, onPoint: @escaping (String, Int64) -> Void) throws(DaemonError) -> SensorSource {
         do {
             if config.bus == "emulated" {
@@ -30,8 +34,16 @@ struct SensorSource {
                     Result { () throws(TraceError) -> Int in try TraceReader(path: tracePath).read(into: b) { _, _ in } }
                 }.get()
                 guard count == 1 else { throw DaemonError("\(tracePath): the trace has no samples") }
-                let offset = start - first[0].timestampNs
-                let trace = TraceForceSource(reader: try TraceReader(path: tracePath)) { t, label in onPoint(label, t + offset) }
+                // Trace time onto our clock. A trace may start anywhere in ±9.2e9 s; our clock is
+                // days since boot: the difference need not fit an Int64 (a start of -9223372000 s trapped).
+                let (offset, overflow) = start.subtractingReportingOverflow(first[0].timestampNs)
+                guard !overflow, offset.magnitude <= UInt64(Self.maxOffsetNs) else {
+                    throw DaemonError("\(tracePath): the trace starts at \(DecimalText.format(first[0].timestampNs, decimals: 9)) s, "
+                                      + "too far from 0 to play (within ±\(Self.maxOffsetNs / 1_000_000_000) s)")
+                }
+                let trace = TraceForceSource(reader: try TraceReader(path: tracePath)) { t, label in
+                    onPoint(label, t.addingReportingOverflow(offset).overflow ? t : t + offset)
+                }
                 let emulated = try EmulatedSensor(config.sensor, force: ShiftedForceSource(trace, offsetNs: offset),
                                                   faults: config.emulateFaults.shifted(byNs: offset), startNs: start, clock: clock, sampleRateHz: config.rateHz)
                 let calibration = try ForceCalibration(offset: emulated.offsetCounts, newtonsPerCount: emulated.newtonsPerCount)

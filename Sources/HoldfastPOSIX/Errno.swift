@@ -13,14 +13,20 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
     /// What it was done to (a path, a device).
     public let subject: String
     public let errno: Int32
+    /// Why, when the C error alone would not say it (e.g. "it is a FIFO, not a regular file").
+    public let detail: String?
 
-    public init(_ operation: String, _ subject: String, errno: Int32) {
+    public init(_ operation: String, _ subject: String, errno: Int32, detail: String? = nil) {
         self.operation = operation
         self.subject = subject
         self.errno = errno
+        self.detail = detail
     }
 
-    public var description: String { "\(subject): \(operation) failed: \(Self.describe(errno))" }
+    public var description: String { "\(subject): \(operation) failed: \(reason)" }
+
+    /// The detail, or the C error's text with its number.
+    public var reason: String { detail ?? Self.describe(errno) }
 
     /// strerror text with the number, e.g. "No space left on device (errno 28)".
     public static func describe(_ code: Int32) -> String {

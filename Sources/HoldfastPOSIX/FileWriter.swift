@@ -8,11 +8,20 @@ public final class FileWriter {
     private var buffer: [UInt8] = []
     private let flushThreshold: Int
 
-    /// Creates (or truncates) `path` with `mode` permissions.
+    /// Creates (or truncates) `path` with `mode` permissions. Refuses a path
+    /// that names a FIFO, device or directory (a FIFO would block the open).
     public init(creating path: String, mode: mode_t = 0o644, bufferSize: Int = 1 << 16) throws(SystemError) {
         self.path = path
         self.flushThreshold = bufferSize
-        fd = try retryingOnInterrupt("open", path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
+        try requireRegularOrMissing(path)
+        let fd = try retryingOnInterrupt("open", path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, mode) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {  // swapped in since the check
+            _ = Glibc_close(fd)
+            throw SystemError("open", path, errno: EINVAL, detail: "\(fileKind(info.st_mode & S_IFMT)), not a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        self.fd = fd
         buffer.reserveCapacity(bufferSize)
     }
 

@@ -22,6 +22,13 @@ public struct ReplayResult: Sendable {
 /// consumer, so the result depends on the trace alone.
 public enum Replay {
     public static func run(_ options: ReplayOptions) throws(ReplayError) -> ReplayResult {
+        // Before any work: never write over the input or anything that is not a regular file.
+        let input = FileIdentity(path: options.tracePath).map { [$0] } ?? []
+        if let path = options.sessionPath {
+            do { try SessionWriter.checkTarget(path, sparing: input) } catch {
+                throw .sessionTarget(path: path, error.subject == path ? error.reason : "\(error.subject): \(error.reason)")
+            }
+        }
         let reader: TraceReader
         do { reader = try TraceReader(path: options.tracePath) } catch { throw .trace(error.asDescription) }
         let timeline = PointTimeline()
@@ -31,17 +38,26 @@ public enum Replay {
             try TraceProducer(reader: reader, timeline: timeline, path: options.tracePath)
         }
 
+        let scale: PressureScale
+        if let given = options.scale {
+            scale = given
+        } else if let text = reader.metadata.first(where: { $0.key == "scale" })?.value {
+            do { scale = try PressureScale(parsing: text) }
+            catch { throw .trace(TraceErrorDescription(text: "\(options.tracePath): \"# scale:\" line: \(error)", line: nil)) }
+        } else {
+            scale = .standard
+        }
         let chain: SignalChain
         do {
             chain = try SignalChain(SignalConfig(
                 calibration: producer.calibration, sampleRateHz: producer.rateHz, cutoffHz: options.cutoffHz,
-                spikeRejection: options.spikeRejection, thresholds: options.thresholds, scale: options.scale,
+                spikeRejection: options.spikeRejection, holdRules: options.holdRules, scale: scale,
                 zeroTracking: options.zeroTracking ?? (options.sensor != nil)))
         } catch { throw .configuration("\(error)") }
 
         let writer: SessionWriter?
         if let path = options.sessionPath {
-            do { writer = try SessionWriter(path: path) } catch { throw .session(path: path, error.description) }
+            do { writer = try SessionWriter(path: path, sparing: input) } catch { throw .session(path: path, error.description) }
             var source = SessionSource(kind: producer.sourceKind, trace: lastPathComponent(options.tracePath),
                                        scenario: reader.metadata.first(where: { $0.key == "scenario" })?.value)
             source.sensor = options.sensor?.rawValue
@@ -71,7 +87,7 @@ public enum Replay {
         }
         if let failure = consumer.failure {
             writer?.abandon(reason: SessionEncoding.error(failure.description))
-            throw .session(path: options.sessionPath ?? "-", failure.description)
+            throw failure
         }
         var summary = consumer.summary(dropped: ring.droppedCount)
         summary.acquisition = producer.acquisitionSummary

@@ -20,7 +20,8 @@ final class ReplayConsumer: @unchecked Sendable {
     private let delayNs: Int64
     private let scale: PressureScale
     private var holds: [SessionHold] = []
-    private(set) var failure: SystemError?
+    private var gaps = 0
+    private(set) var failure: ReplayError?
     private var firstNs: Int64?
     private var lastNs: Int64 = 0
 
@@ -63,7 +64,7 @@ final class ReplayConsumer: @unchecked Sendable {
                 yieldProcessor()
             }
         }
-        if !producerFailed.load(ordering: .relaxed), chain.finish() == .holdCompleted {
+        if !producerFailed.load(ordering: .relaxed), failure == nil, chain.finish().contains(.holdCompleted) {
             record(chain.detector.lastHold)
         }
     }
@@ -71,20 +72,45 @@ final class ReplayConsumer: @unchecked Sendable {
     private func process(_ batch: UnsafeBufferPointer<Sample>) {
         guard let first = batch.first, let last = batch.last else { return }
         if firstNs == nil { firstNs = first.timestampNs }
+        if let firstNs, last.timestampNs.subtractingReportingOverflow(firstNs).overflow {
+            failure = .trace(TraceErrorDescription(text: "the trace's times span more than 292 years", line: nil))
+            return
+        }
         lastNs = last.timestampNs
-        chain.process(batch) { hold in record(hold) }
+        chain.process(batch, onHold: { hold in record(hold) }, onGap: { at, silent in recordGap(at: at, silentNs: silent) })
     }
 
     private func record(_ record: HoldRecord) {
         // Label in effect at the hold's (uncorrected) start sample.
         let hold = SessionHold(point: timeline.label(at: record.startNs + delayNs), record: record, scale: scale)
         holds.append(hold)
+        write(SessionEncoding.hold(hold, number: holds.count))
+    }
+
+    /// A stretch of the trace with no rows longer than any dip a hold can bridge.
+    private func recordGap(at t: Int64, silentNs: Int64) {
+        gaps += 1
+        write(SessionEncoding.gap(atNs: t, missingNs: silentNs))
+    }
+
+    private func write(_ line: [UInt8]) {
         guard failure == nil, let writer else { return }
-        do { try writer.append(SessionEncoding.hold(hold, number: holds.count)) } catch { failure = error }
+        do { try writer.append(line) } catch { failure = .session(path: writer.path, error.description) }
     }
 
     func summary(dropped: Int) -> SessionSummary {
-        SessionSummary(samples: chain.sampleCount, durationNs: lastNs - (firstNs ?? lastNs), holds: holds,
-                       touches: chain.detector.touchCount, dropped: dropped, saturated: chain.saturatedCount)
+        var summary = SessionSummary(samples: chain.sampleCount, durationNs: lastNs - (firstNs ?? lastNs), holds: holds,
+                                     touches: chain.detector.touchCount, dropped: dropped, saturated: chain.saturatedCount)
+        summary.gaps = gaps
+        summary.warnings = warnings
+        return summary
+    }
+
+    /// What the therapist should know about the numbers: thresholds too close
+    /// to the target zone, an un-zeroed trace.
+    var warnings: [String] {
+        let config = chain.config
+        return [config.thresholds.warning(for: config.scale),
+                chain.idleBaseline.warning(endN: config.thresholds.endN)].compactMap { $0 }
     }
 }

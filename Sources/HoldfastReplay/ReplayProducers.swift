@@ -33,7 +33,7 @@ final class TraceProducer: ReplayProducer {
         self.timeline = timeline
         self.path = path
         // Enough rows to estimate the rate before the filter is designed.
-        var prelude = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: SampleRateEstimator.intervals + 1)
+        var prelude = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: SampleRateEstimator.preludeRows)
         let count: Int
         do {
             // Result keeps the error typed: Swift 6.0's withUnsafeMutableBufferPointer is `rethrows`.
@@ -43,8 +43,13 @@ final class TraceProducer: ReplayProducer {
         } catch { throw .trace(error.asDescription) }
         prelude.removeSubrange(count...)
         self.prelude = prelude
-        guard let rate = SampleRateEstimator.estimate(timestampsNs: prelude.map(\.timestampNs)) else {
+        let rate: Double
+        switch SampleRateEstimator.estimate(timestampsNs: prelude.map(\.timestampNs)) {
+        case .success(let r): rate = r
+        case .failure(.tooFewTimes):
             throw .trace(TraceError(path: path, line: nil, reason: .tooFewSamples(count)).asDescription)
+        case .failure(.spanTooLarge):
+            throw .trace(TraceError(path: path, line: nil, reason: .timeSpanTooLarge).asDescription)
         }
         guard (40...20_000).contains(rate) else {
             throw .trace(TraceError(path: path, line: nil, reason: .rateOutOfRange(hz: rate)).asDescription)

@@ -39,6 +39,7 @@ public enum ScenarioFile {
             line.field("peak_n", scaled: Int64((h.peakN * 1000).rounded()), decimals: 3)
             line.field("target_s", scaled: Int64((h.targetS * 1000).rounded()), decimals: 3)
             line.field("over_s", scaled: Int64((h.overS * 1000).rounded()), decimals: 3)
+            line.field("regrips", h.regrips)
             try out.write(line.line())
         }
         try out.close()
@@ -55,20 +56,6 @@ public enum ScenarioFile {
 
     /// A whole small text file (scenarios are a few kilobytes).
     static func readText(_ path: String) throws(SystemError) -> String {
-        let fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 14)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("read", path, errno: errno)
-            }
-            if n == 0 { break }
-            bytes += chunk[..<n]
-            if bytes.count > 1 << 20 { throw SystemError("read (larger than 1 MiB)", path, errno: EFBIG) }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: try readFile(path, limit: 1 << 20), as: UTF8.self)
     }
 }

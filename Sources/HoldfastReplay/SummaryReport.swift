@@ -15,16 +15,18 @@ public enum SummaryReport {
             out += "\(count(a.errors, "bus error")), \(count(a.recoveries, "recovery", plural: "recoveries")), "
             out += "\(count(a.gaps, "gap")) (longest \(seconds(a.longestGapNs)) s), \(a.polledSamples) polled, \(a.saturated) saturated\n"
         }
+        if s.gaps > 0 { out += "\(count(s.gaps, "gap")) in the trace longer than a hold can bridge: the holds around them are split\n" }
+        for warning in s.warnings { out += "Warning: \(warning)\n" }
         out += "\n"
         if !s.holds.isEmpty {
-            let holdWidths = [3, -22, 6, 7, 7, 7, 9, 9, 9, 8]
-            out += row(["#", "point", "start", "hold s", "mean N", "peak N", "mean lvl", "peak lvl", "target s", "over s"],
-                       holdWidths)
+            let holdWidths = [3, -22, 6, 7, 7, 7, 9, 9, 9, 8, 8]
+            out += row(["#", "point", "start", "hold s", "mean N", "peak N", "mean lvl", "peak lvl", "target s", "over s",
+                        "regrips"], holdWidths)
             for (i, h) in s.holds.enumerated() {
                 let r = h.record
                 out += row(["\(i + 1)", h.point ?? "-", clock(r.startNs), seconds(r.holdNs),
                             newtons(r.meanForce), newtons(r.peakForce), level(h.meanLevel), level(h.peakLevel),
-                            seconds(r.targetNs), seconds(r.overNs) + (r.overNs > 0 ? " !" : "")], holdWidths)
+                            seconds(r.targetNs), seconds(r.overNs) + (r.overNs > 0 ? " !" : ""), "\(r.regrips)"], holdWidths)
             }
             out += "\nPer point\n"
             let pointWidths = [-22, 6, 8, 9, 9, 9, 8]

@@ -57,6 +57,16 @@ public struct JSONLine {
     /// The finished object without a newline, for nesting.
     public func object() -> [UInt8] { bytes + [UInt8(ascii: "}")] }
 
+    /// A configuration number as JSON, for arrays.
+    public static func number(_ value: Double) -> [UInt8] { Array(JSON.number(value).utf8) }
+
+    /// A string as JSON, for arrays.
+    public static func string(_ value: String) -> [UInt8] {
+        var out: [UInt8] = []
+        JSON.appendString(value, to: &out)
+        return out
+    }
+
     public static func array(_ elements: [[UInt8]]) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (i, e) in elements.enumerated() {

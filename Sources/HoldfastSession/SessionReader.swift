@@ -4,6 +4,14 @@ import HoldfastPOSIX
 
 /// A session file read back, tolerating what a crash leaves: a torn last
 /// line is reported and skipped; every complete record is kept.
+///
+/// The file is streamed, one line at a time, and only totals are kept: a day
+/// of holds, or a million, is read in the same small memory. Each hold is
+/// handed to the caller as it is read (for `session show` and CSV export);
+/// the per-point table accumulates as it goes. What a file can say is
+/// bounded too: a line longer than `maxLineBytes`, more than `maxPoints`
+/// points or a hold whose times cannot be a hold's is an error naming the file
+/// and line.
 public struct SessionFile: Sendable {
     public struct Hold: Sendable, Equatable {
         public var point: String?
@@ -18,87 +26,166 @@ public struct SessionFile: Sendable {
         public var overS: Double
         public var open: Bool
         public var gaps: Int
+
+        public init(point: String?, startS: Double, endS: Double, holdS: Double, meanN: Double, peakN: Double,
+                    meanLevel: Double, peakLevel: Double, targetS: Double, overS: Double, open: Bool, gaps: Int) {
+            self.point = point
+            self.startS = startS
+            self.endS = endS
+            self.holdS = holdS
+            self.meanN = meanN
+            self.peakN = peakN
+            self.meanLevel = meanLevel
+            self.peakLevel = peakLevel
+            self.targetS = targetS
+            self.overS = overS
+            self.open = open
+            self.gaps = gaps
+        }
     }
+
+    /// A record is a few hundred bytes; the summary of a session with many points a few kilobytes.
+    public static let maxLineBytes = 64 * 1024
+    /// Distinct points in one session (a real one has tens).
+    public static let maxPoints = 1024
 
     public var path: String
     public var started: String?
     public var client: String?
     public var source: String?
-    public var holds: [Hold] = []
-    public var alarms = 0
-    /// Times the sensor went silent (`gap` records): when samples resumed, and for how long they had been missing.
-    public var gaps: [(atS: Double, missingS: Double)] = []
-    public var marks: [String] = []
+    public private(set) var holdCount = 0
+    public private(set) var alarms = 0
+    /// Times the sensor went silent (`gap` records), and the longest: when samples resumed, and for how long they had been missing.
+    public private(set) var gapCount = 0
+    public private(set) var longestGap: (atS: Double, missingS: Double)?
+    public private(set) var markCount = 0
+    /// Per point, in order of first appearance.
+    public private(set) var points = PointTable()
     /// The summary line was there: the session ended cleanly.
-    public var complete = false
+    public private(set) var complete = false
     /// The last line was cut short (a crash or power cut while writing it).
-    public var tornLastLine = false
+    public private(set) var tornLastLine = false
 
-    /// Reads `path`; throws only if the file cannot be read or is not a session file.
-    public init(path: String) throws(SessionReadError) {
+    /// Reads `path` through once, calling `onHeader` once the header is read
+    /// (`started`, `client` and `source` are then known) and `onHold` with each
+    /// hold in order; throws if the file cannot be read or is not a session file.
+    public init(path: String, onHeader: (SessionFile) -> Void = { _ in },
+                onHold: (Hold) -> Void = { _ in }) throws(SessionReadError) {
         self.path = path
-        let data: [UInt8]
-        do { data = try readFile(path) } catch {
-            throw SessionReadError(path: path, reason: "cannot read: \(SystemError.describe(error.errno))")
+        let fd: Int32
+        do { fd = try openRegularFileForReading(path: path) } catch {
+            throw SessionReadError(path: path, reason: "cannot read: \(error.reason)")
         }
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        defer { _ = close(fd) }
+        var lines = LineBuffer(maxLineBytes: Self.maxLineBytes)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var lineNumber = 0
         var sawHeader = false
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            guard let record = JSON.object(from: line),
-                  let type = record["type"] as? String else {
-                if index == lines.count - 1 { tornLastLine = true; continue }
-                throw SessionReadError(path: path, reason: "line \(index + 1) is not a session record")
+
+        func fail(_ line: Int, _ reason: String) -> SessionReadError {
+            SessionReadError(path: path, reason: "line \(line): \(reason)")
+        }
+        /// A line that does not parse is torn if it is the last and has no newline
+        /// (the writer stopped inside it); anywhere else the file is damaged.
+        func take(_ line: ArraySlice<UInt8>, terminated: Bool) throws(SessionReadError) {
+            lineNumber += 1
+            guard !line.isEmpty else { return }
+            guard let record = JSON.object(from: line), let type = record["type"] as? String else {
+                if terminated || !sawHeader { throw fail(lineNumber, "not a session record") }
+                tornLastLine = true
+                return
             }
             if !sawHeader {
                 guard type == "session" else { throw SessionReadError(path: path, reason: "line 1 is not a session header") }
                 sawHeader = true
-                let source = record["source"] as? [String: Any]
-                started = source?["started"] as? String
-                client = source?["client"] as? String
-                self.source = source?["trace"] as? String ?? source?["sensor"] as? String
-                continue
+                readHeader(record)
+                onHeader(self)
+                return
             }
-            switch type {
-            case "hold":
-                func d(_ key: String) -> Double { record.number(key) ?? 0 }
-                holds.append(Hold(point: record["point"] as? String, startS: d("start_s"), endS: d("end_s"), holdS: d("hold_s"),
-                                  meanN: d("mean_n"), peakN: d("peak_n"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
-                                  targetS: d("target_s"), overS: d("over_s"), open: record["open"] as? Bool ?? false,
-                                  gaps: record["gaps"] as? Int ?? 0))
-            case "alarm": alarms += 1
-            case "gap": gaps.append((record.number("t_s") ?? 0, record.number("missing_s") ?? 0))
-            case "mark": marks.append(record["note"] as? String ?? "")
-            case "summary": complete = true
-            default: break
+            do { try readRecord(type, record, onHold: onHold) } catch { throw fail(lineNumber, error.description) }
+        }
+
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SessionReadError(path: path, reason: "cannot read: \(SystemError.describe(errno))")
+            }
+            if n == 0 { break }
+            chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            while let next = lines.nextLine() {
+                guard case .success(let line) = next else {
+                    throw fail(lineNumber + 1, "longer than \(Self.maxLineBytes) bytes: not a session record")
+                }
+                try take(line, terminated: true)
             }
         }
+        if let last = lines.remainder() { try take(last, terminated: false) }
         guard sawHeader else { throw SessionReadError(path: path, reason: "empty, or no session header") }
     }
 
-    /// Per point, in order of first appearance.
-    public var points: PointTable {
-        var table = PointTable()
-        for h in holds {
-            table.add(point: h.point, holdS: h.holdS, meanLevel: h.meanLevel, peakLevel: h.peakLevel, targetS: h.targetS, overS: h.overS)
-        }
-        return table
+    private mutating func readHeader(_ record: [String: Any]) {
+        let source = record["source"] as? [String: Any]
+        started = source?["started"] as? String
+        client = source?["client"] as? String
+        self.source = source?["trace"] as? String ?? source?["sensor"] as? String
     }
 
-    /// The holds as CSV (RFC 4180), one row per hold, for spreadsheets.
-    public var csv: String {
-        var out = "n,point,start_s,end_s,hold_s,mean_n,peak_n,mean_level,peak_level,target_s,over_s,open\r\n"
-        for (i, h) in holds.enumerated() {
-            let point = "\"" + (h.point ?? "").replacing("\"", with: "\"\"") + "\""
-            let numbers = [h.startS, h.endS, h.holdS, h.meanN, h.peakN, h.meanLevel, h.peakLevel, h.targetS, h.overS]
-                .map { DecimalText.fixed($0, decimals: 3) }
-            out += "\(i + 1),\(point),\(numbers.joined(separator: ",")),\(h.open)\r\n"
+    private mutating func readRecord(_ type: String, _ record: [String: Any],
+                                     onHold: (Hold) -> Void) throws(SessionRecordError) {
+        switch type {
+        case "hold":
+            func d(_ key: String) -> Double { record.number(key) ?? 0 }
+            let point = record["point"] as? String
+            guard points[point] != nil || points.rows.count < Self.maxPoints else {
+                throw SessionRecordError("more than \(Self.maxPoints) points")
+            }
+            let hold = Hold(point: point, startS: d("start_s"), endS: d("end_s"), holdS: d("hold_s"),
+                            meanN: d("mean_n"), peakN: d("peak_n"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
+                            targetS: d("target_s"), overS: d("over_s"), open: record["open"] as? Bool ?? false,
+                            gaps: record["gaps"] as? Int ?? 0)
+            do {
+                try points.add(point: hold.point, holdS: hold.holdS, meanLevel: hold.meanLevel, peakLevel: hold.peakLevel,
+                               targetS: hold.targetS, overS: hold.overS)
+            } catch {
+                throw SessionRecordError("hold: \(error)")
+            }
+            holdCount += 1
+            onHold(hold)
+        case "alarm": alarms += 1
+        case "gap":
+            let gap = (atS: record.number("t_s") ?? 0, missingS: record.number("missing_s") ?? 0)
+            gapCount += 1
+            if gap.missingS > longestGap?.missingS ?? -.infinity { longestGap = gap }
+        case "mark": markCount += 1
+        case "summary": complete = true
+        default: break
         }
-        return out
+    }
+
+    /// The header row of the CSV export.
+    public static let csvHeader = "n,point,start_s,end_s,hold_s,mean_n,peak_n,mean_level,peak_level,target_s,over_s,open\r\n"
+
+    /// One hold as a CSV row (RFC 4180), for spreadsheets. The label is the only
+    /// text cell: quoted, and defused if a spreadsheet would take it for a formula
+    /// (see `SpreadsheetText`); numbers stay numbers, negative ones included.
+    public static func csvRow(_ n: Int, _ h: Hold) -> String {
+        let point = "\"" + SpreadsheetText.defused(h.point ?? "").replacing("\"", with: "\"\"") + "\""
+        let numbers = [h.startS, h.endS, h.holdS, h.meanN, h.peakN, h.meanLevel, h.peakLevel, h.targetS, h.overS]
+            .map { DecimalText.fixed($0, decimals: 3) }
+        return "\(n),\(point),\(numbers.joined(separator: ",")),\(h.open)\r\n"
     }
 }
 
 public struct SessionReadError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
-    public var description: String { "\(path): \(reason)" }
+    /// Safe to print: a path or value with control characters is shown escaped.
+    public var description: String { TerminalText.escaped("\(path): \(reason)", limit: 400) }
+}
+
+/// A record that cannot be what it says it is.
+struct SessionRecordError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

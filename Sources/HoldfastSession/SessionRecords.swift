@@ -81,6 +81,10 @@ public struct SessionSummary: Sendable, Equatable {
     public var touches: Int
     public var dropped: Int
     public var saturated: Int
+    /// Stretches without samples longer than a hold can bridge (replay; a live session counts them in `acquisition`).
+    public var gaps = 0
+    /// What the therapist should know about the numbers (thresholds near the target zone, an un-zeroed trace).
+    public var warnings: [String] = []
     public init(samples: Int, durationNs: Int64, holds: [SessionHold], touches: Int, dropped: Int, saturated: Int) {
         self.samples = samples
         self.durationNs = durationNs
@@ -121,18 +125,24 @@ public enum SessionEncoding {
             o.field("level", p.level)
             return o.object()
         }
+        let rules = config.holdRules
+        let resolved = config.thresholds
         var thresholds = JSONLine()
-        thresholds.field("start_n", config.thresholds.startN)
-        thresholds.field("end_n", config.thresholds.endN)
-        thresholds.field("max_dip_s", config.thresholds.maxDipS)
-        thresholds.field("min_hold_s", config.thresholds.minHoldS)
+        thresholds.field("start_n", scaled: Int64((resolved.startN * 1000).rounded()), decimals: 3)
+        thresholds.field("end_n", scaled: Int64((resolved.endN * 1000).rounded()), decimals: 3)
+        thresholds.field("from_scale", rules.startN == nil && rules.endN == nil)
+        thresholds.field("max_dip_s", resolved.maxDipS)
+        thresholds.field("max_regrip_s", resolved.maxRegripS)
+        thresholds.field("min_hold_s", resolved.minHoldS)
         var filter = JSONLine()
-        filter.field("kind", "butterworth2")
+        filter.field("kind", "critical2")
         filter.field("cutoff_hz", config.cutoffHz)
-        filter.field("spike_median", config.spikeRejection ? 5 : 0)
+        filter.field("spike_window", config.spikeRejection ? 5 : 0)
+        filter.field("zero_tracking", config.zeroTracking)
         filter.field("delay_s", scaled: DecimalText.roundedDivision(delayNs, 1000), decimals: 6)
         var zones = JSONLine()
-        zones.field("target_levels", raw: JSONLine.array([Array("5.5".utf8), Array("7.5".utf8)]))
+        zones.field("target_levels", raw: JSONLine.array([PressureScale.targetLevels.lowerBound,
+                                                           PressureScale.targetLevels.upperBound].map(JSONLine.number)))
         zones.field("over_level", PressureScale.overLevel)
 
         var line = JSONLine()
@@ -144,6 +154,7 @@ public enum SessionEncoding {
         line.field("thresholds", raw: thresholds.object())
         line.field("filter", raw: filter.object())
         line.field("zones", raw: zones.object())
+        if let warning = resolved.warning(for: config.scale) { line.field("warnings", raw: JSONLine.array([JSONLine.string(warning)])) }
         return line.line()
     }
 
@@ -162,7 +173,9 @@ public enum SessionEncoding {
         line.field("peak_level", level: hold.peakLevel)
         line.field("target_s", nanoseconds: r.targetNs)
         line.field("over_s", nanoseconds: r.overNs)
+        line.field("regrips", r.regrips)
         if r.gaps > 0 { line.field("gaps", r.gaps) }
+        if r.endedByGap { line.field("cut_by_gap", true) }
         if r.endedByStreamEnd { line.field("open", true) }
         return line.line()
     }
@@ -188,6 +201,8 @@ public enum SessionEncoding {
         line.field("dropped", s.dropped)
         line.field("saturated", s.saturated)
         line.field("points", raw: JSONLine.array(points))
+        if s.gaps > 0 { line.field("gaps", s.gaps) }
+        if !s.warnings.isEmpty { line.field("warnings", raw: JSONLine.array(s.warnings.map(JSONLine.string))) }
         if let a = s.acquisition {
             var o = JSONLine()
             o.field("samples", a.samples)

@@ -1,7 +1,8 @@
 import HoldfastCore
 
 /// What a perfect detector would report for a scenario: the hold rules of
-/// ``HoldThresholds`` applied exactly to the clean, noise-free profile.
+/// ``HoldRules`` applied exactly to the clean, noise-free profile, with the
+/// scenario's pressure scale.
 ///
 /// This is an independent oracle: it works on the continuous piecewise-linear
 /// profile in double precision, finding crossings analytically, while the
@@ -15,16 +16,21 @@ public struct GroundTruth: Sendable, Equatable {
         public var peakN: Double
         public var targetS: Double
         public var overS: Double
+        /// Dips below the end force that did not end the hold.
+        public var regrips: Int
         public var holdS: Double { endS - startS }
     }
 
     public var holds: [Hold]
     public var touches: Int
 
-    public init(scenario: Scenario, thresholds: HoldThresholds = .standard, scale: PressureScale = .standard) {
+    public init(scenario: Scenario, thresholds: HoldThresholds? = nil, scale: PressureScale? = nil) {
+        let scale = scale ?? scenario.scale
+        let thresholds = thresholds ?? HoldRules.standard.thresholds(for: scale)
         let profile = scenario.profile
+        let liftN = thresholds.endN / 2
         // Every threshold crossing along the profile, in time order.
-        enum Crossing { case startRise, endFall, endRise }
+        enum Crossing { case startRise, endFall, endRise, liftFall }
         var crossings: [(time: Double, kind: Crossing)] = []
         for i in 1..<profile.count {
             let (p, q) = (profile[i - 1], profile[i])
@@ -35,6 +41,7 @@ public struct GroundTruth: Sendable, Equatable {
             if p.forceN < thresholds.startN && q.forceN >= thresholds.startN { here.append((at(thresholds.startN), .startRise)) }
             if p.forceN >= thresholds.endN && q.forceN < thresholds.endN { here.append((at(thresholds.endN), .endFall)) }
             if p.forceN < thresholds.endN && q.forceN >= thresholds.endN { here.append((at(thresholds.endN), .endRise)) }
+            if p.forceN >= liftN && q.forceN < liftN { here.append((at(liftN), .liftFall)) }
             crossings += here.sorted { $0.0 < $1.0 }.map { (time: $0.0, kind: $0.1) }
         }
         if let first = profile.first, first.forceN >= thresholds.startN {
@@ -45,25 +52,39 @@ public struct GroundTruth: Sendable, Equatable {
         var touches = 0
         var start: Double?
         var dipStart: Double?
+        var dipIsLift = false
+        var regrips = 0
         func close(_ end: Double) {
             guard let s = start else { return }
             if end - s >= thresholds.minHoldS {
-                holds.append(Self.measure(scenario, from: s, to: end, scale: scale))
+                holds.append(Self.measure(scenario, from: s, to: end, scale: scale, regrips: regrips))
             } else {
                 touches += 1
             }
             start = nil
             dipStart = nil
+            regrips = 0
         }
         for c in crossings {
             switch c.kind {
             case .startRise where start == nil:
                 start = c.time
-            case .endFall where start != nil:
+            case .endFall where start != nil && dipStart == nil:
                 dipStart = c.time
+                dipIsLift = false
+            case .liftFall:
+                // The thumb left the skin: only a short dip is merged now.
+                guard let d = dipStart, !dipIsLift else { break }
+                dipIsLift = true
+                if c.time - d >= thresholds.maxDipS { close(d) }
             case .endRise:
                 if let d = dipStart {
-                    if c.time - d < thresholds.maxDipS { dipStart = nil } else { close(d) }
+                    if c.time - d < (dipIsLift ? thresholds.maxDipS : thresholds.maxRegripS) {
+                        dipStart = nil
+                        regrips += 1
+                    } else {
+                        close(d)
+                    }
                 }
             default:
                 break
@@ -75,7 +96,7 @@ public struct GroundTruth: Sendable, Equatable {
     }
 
     /// Mean, peak and zone times of the clean profile over [from, to].
-    static func measure(_ scenario: Scenario, from: Double, to: Double, scale: PressureScale) -> Hold {
+    static func measure(_ scenario: Scenario, from: Double, to: Double, scale: PressureScale, regrips: Int) -> Hold {
         let targetLow = scale.force(atLevel: PressureScale.targetLevels.lowerBound) ?? .infinity
         let targetHigh = scale.force(atLevel: PressureScale.targetLevels.upperBound) ?? .infinity
         let over = scale.force(atLevel: PressureScale.overLevel) ?? .infinity
@@ -93,7 +114,7 @@ public struct GroundTruth: Sendable, Equatable {
         }
         let point = scenario.points.last(where: { $0.timeS <= from })?.label
         return Hold(point: point, startS: from, endS: to, meanN: area / (to - from), peakN: peak,
-                    targetS: targetS, overS: overS)
+                    targetS: targetS, overS: overS, regrips: regrips)
     }
 
     /// Time a linear segment from f0 to f1 over `duration` spends in [low, high).

@@ -1,3 +1,5 @@
+import HoldfastCore
+
 /// A synthetic session: a clean force profile (what the therapist's thumb
 /// does) plus the imperfections of a real sensor chain, all described in a
 /// small line-based text format so scenarios can be read and reviewed.
@@ -7,8 +9,11 @@
 /// rate_hz 1000          sample rate
 /// seed 7                noise seed
 /// noise_n 0.15          white noise, standard deviation in N
-/// tremor 0.5 10         physiological tremor: amplitude N, frequency Hz (while in contact)
-/// mains 0.3 50          mains pickup: amplitude N, frequency Hz
+/// tremor 0.5 10         physiological tremor: amplitude N (or % of the force: 3.5%), frequency Hz (while in contact)
+/// mains 0.3 50 [7]      mains pickup: amplitude N, frequency Hz, harmonics up to the 7th (amplitude 1/k each)
+/// baseline 1 600        an un-zeroed logger: the zero wanders ±1 N, a sine of period 600 s
+/// host_bursts 0.016 0.0002   rows timestamped by the host in bursts: every 16 ms, 0.2 ms apart
+/// scale 0.5=1,1=2,…     the client's pressure scale (default: the standard one)
 /// spikes 0.5 40 2       spikes per second, amplitude N, longest spike in samples
 /// jitter_us 80          timestamp jitter, ± microseconds (uniform)
 /// dropouts 0.05 0.04    dropouts per second, length s
@@ -23,10 +28,30 @@ public struct Scenario: Sendable, Equatable {
     public struct Periodic: Sendable, Equatable {
         public var amplitudeN: Double
         public var frequencyHz: Double
-        public init(amplitudeN: Double, frequencyHz: Double) {
+        /// Harmonics 2 … `harmonics` are added with amplitude 1/k each (1: the fundamental only).
+        public var harmonics: Int
+        public init(amplitudeN: Double, frequencyHz: Double, harmonics: Int = 1) {
             self.amplitudeN = amplitudeN
             self.frequencyHz = frequencyHz
+            self.harmonics = harmonics
         }
+    }
+    /// Physiological tremor: a fixed amplitude that grows in with contact, or a fraction of the force.
+    public struct Tremor: Sendable, Equatable {
+        public var amplitudeN: Double
+        /// When set, the amplitude is this fraction of the clean force instead.
+        public var fractionOfForce: Double?
+        public var frequencyHz: Double
+        public init(amplitudeN: Double, fractionOfForce: Double?, frequencyHz: Double) {
+            self.amplitudeN = amplitudeN
+            self.fractionOfForce = fractionOfForce
+            self.frequencyHz = frequencyHz
+        }
+    }
+    /// Host-side timestamps: rows arrive in bursts and are stamped on arrival.
+    public struct HostBursts: Sendable, Equatable {
+        public var periodS: Double
+        public var spacingS: Double
     }
     public struct Spikes: Sendable, Equatable {
         public var perSecond: Double
@@ -55,8 +80,13 @@ public struct Scenario: Sendable, Equatable {
     public var rateHz: Double = 1000
     public var seed: UInt64 = 1
     public var noiseN: Double = 0
-    public var tremor: Periodic?
+    public var tremor: Tremor?
     public var mains: Periodic?
+    /// An un-zeroed logger's wandering zero: amplitude N, period s (a sine).
+    public var baseline: Periodic?
+    public var hostBursts: HostBursts?
+    /// The client's pressure scale, for the hold thresholds, zones and truth.
+    public var scale = PressureScale.standard
     public var spikes: Spikes?
     public var jitterUs: Double = 0
     public var dropouts: Dropouts?
@@ -77,16 +107,22 @@ public struct ScenarioError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Scenario {
+    /// The largest number a directive takes, the longest scenario and the largest force:
+    /// bounds that keep every time and count derived from a scenario far inside an Int64.
+    static let maxNumber = 1e6
+    public static let maxDurationS = 86_400.0
+    static let maxForceN = 8000.0
+
     /// Parses the scenario text format; `source` names the file in errors.
     public init(parsing text: String, name: String, source: String) throws(ScenarioError) {
         self.init(name: name)
         var now = 0.0
         var force = 0.0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in TextLines.split(text).enumerated() {
             let lineNumber = index + 1
             func fail(_ reason: String) -> ScenarioError { ScenarioError(source: source, line: lineNumber, reason: reason) }
-            let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            let content = TextLines.withoutComment(rawLine)
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let keyword = words.first else { continue }
             let args = Array(words.dropFirst())
             func numbers(_ count: ClosedRange<Int>) throws(ScenarioError) -> [Double] {
@@ -96,9 +132,16 @@ extension Scenario {
                 var values: [Double] = []
                 for a in args {
                     guard let v = Double(a), v.isFinite, v >= 0 else { throw fail("\(keyword): \"\(a)\" is not a non-negative number") }
+                    // Bounded so that times and forces derived from them stay far inside Int64 nanoseconds and counts.
+                    guard v <= Self.maxNumber else { throw fail("\(keyword): \(a) is out of range (0 ... 1000000)") }
                     values.append(v)
                 }
                 return values
+            }
+            /// A force or amplitude: within what the signal path accepts.
+            func newtons(_ v: Double) throws(ScenarioError) -> Double {
+                guard v <= Self.maxForceN else { throw fail("\(keyword): \(v) N is above the 8000 N the signal path accepts") }
+                return v
             }
             switch keyword {
             case "rate_hz":
@@ -108,17 +151,42 @@ extension Scenario {
             case "seed":
                 guard args.count == 1, let s = UInt64(args[0]) else { throw fail("seed takes one whole number") }
                 seed = s
-            case "noise_n": noiseN = try numbers(1...1)[0]
+            case "noise_n": noiseN = try newtons(numbers(1...1)[0])
             case "tremor":
-                let v = try numbers(2...2)
-                tremor = Periodic(amplitudeN: v[0], frequencyHz: v[1])
+                guard args.count == 2 else { throw fail("tremor takes an amplitude (N or %) and a frequency (Hz)") }
+                let percent = args[0].hasSuffix("%")
+                let amplitudeText = percent ? String(args[0].dropLast()) : args[0]
+                guard let a = Double(amplitudeText), a.isFinite, a >= 0, !percent || a <= 50 else {
+                    throw fail("tremor: \"\(args[0])\" is not an amplitude in N or a percentage up to 50%")
+                }
+                guard let f = Double(args[1]), f.isFinite, f > 0, f <= Self.maxNumber else {
+                    throw fail("tremor: \"\(args[1])\" is not a frequency (up to 1000000 Hz)")
+                }
+                tremor = Tremor(amplitudeN: percent ? 0 : try newtons(a), fractionOfForce: percent ? a / 100 : nil, frequencyHz: f)
             case "mains":
+                let v = try numbers(2...3)
+                let harmonics = v.count == 3 ? v[2] : 1
+                guard harmonics >= 1, harmonics <= 15, harmonics == harmonics.rounded() else {
+                    throw fail("mains: harmonics must be a whole number from 1 to 15")
+                }
+                mains = Periodic(amplitudeN: try newtons(v[0]), frequencyHz: v[1], harmonics: Int(harmonics))
+            case "baseline":
                 let v = try numbers(2...2)
-                mains = Periodic(amplitudeN: v[0], frequencyHz: v[1])
+                guard v[1] > 0 else { throw fail("baseline needs a period above 0") }
+                baseline = Periodic(amplitudeN: try newtons(v[0]), frequencyHz: 1 / v[1])
+            case "host_bursts":
+                let v = try numbers(2...2)
+                guard v[0] > 0, v[1] >= 0, v[1] < v[0] else { throw fail("host_bursts needs a period above 0 and a spacing below it") }
+                // Rows of one burst are stamped spacing apart: a long period would stamp them days late.
+                guard v[0] <= 10 else { throw fail("host_bursts: a period of \(v[0]) s is above 10 s") }
+                hostBursts = HostBursts(periodS: v[0], spacingS: v[1])
+            case "scale":
+                let text = args.joined()
+                do { scale = try PressureScale(parsing: text) } catch { throw fail("scale: \(error)") }
             case "spikes":
                 let v = try numbers(3...3)
                 guard v[2] >= 1, v[2] <= 8, v[2] == v[2].rounded() else { throw fail("spikes: length must be 1 to 8 samples") }
-                spikes = Spikes(perSecond: v[0], amplitudeN: v[1], maxSamples: Int(v[2]))
+                spikes = Spikes(perSecond: v[0], amplitudeN: try newtons(v[1]), maxSamples: Int(v[2]))
             case "jitter_us": jitterUs = try numbers(1...1)[0]
             case "dropouts":
                 let v = try numbers(2...2)
@@ -143,13 +211,13 @@ extension Scenario {
             case "tap":
                 let v = try numbers(2...2)
                 guard v[1] > 0 else { throw fail("tap needs a duration above 0") }
-                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: v[0]))
+                profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: try newtons(v[0])))
                 now += v[1]
                 profile.append(Breakpoint(timeS: now, forceN: force))
             case "lift":
                 let v = try numbers(1...2)
                 guard v[0] > 0 else { throw fail("lift needs a duration above 0") }
-                let low = v.count == 2 ? v[1] : 0
+                let low = v.count == 2 ? try newtons(v[1]) : 0
                 profile.append(Breakpoint(timeS: now + v[0] / 4, forceN: low))
                 profile.append(Breakpoint(timeS: now + 3 * v[0] / 4, forceN: low))
                 now += v[0]
@@ -157,7 +225,8 @@ extension Scenario {
             default:
                 throw fail("unknown keyword \"\(keyword)\"")
             }
-            if force > 8000 { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+            if force > Self.maxForceN { throw fail("force \(force) N is above the 8000 N the signal path accepts") }
+            if now > Self.maxDurationS { throw fail("the scenario runs past \(Int(Self.maxDurationS)) s (a day)") }
         }
         guard durationS > 0 else {
             throw ScenarioError(source: source, line: 1, reason: "the scenario has no profile (ramp, hold, tap or lift)")

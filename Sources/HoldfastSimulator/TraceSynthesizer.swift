@@ -2,8 +2,9 @@ import HoldfastCore
 import HoldfastPOSIX
 
 /// Turns a scenario into the samples a real sensor chain would deliver:
-/// the clean profile plus noise, tremor, mains pickup, spikes, timestamp
-/// jitter and dropouts, all from the scenario's seed.
+/// the clean profile plus noise, tremor, mains pickup, a wandering zero,
+/// spikes, timestamp jitter, host-side burst timestamps and dropouts, all
+/// from the scenario's seed.
 public struct TraceSynthesizer {
     public let scenario: Scenario
 
@@ -33,19 +34,29 @@ public struct TraceSynthesizer {
         var dropoutUntil = -1.0
         var nextPoint = 0
         var pendingLabel: String?  // a label waits for the next delivered row
+        var burstArrival = -1.0
+        var burstIndex = 0
         for i in 0..<count {
             let nominal = Double(i) * period
             let t = max(0, nominal + (jitterS > 0 ? (2 * random.unit() - 1) * jitterS : 0))
             let clean = s.cleanForce(at: t, cursor: &cursor)
             var force = clean + s.noiseN * random.gaussian()
             if let tremor = s.tremor {
-                // The hand trembles only while it presses.
-                let engagement = min(1, max(0, clean / 10))
-                force += engagement * tremor.amplitudeN
-                    * DeterministicMath.sinCycles(tremor.frequencyHz * t + tremorPhase)
+                // The hand trembles only while it presses: in proportion to the force, or growing in up to 10 N.
+                let amplitude = tremor.fractionOfForce.map { $0 * max(0, clean) }
+                    ?? min(1, max(0, clean / 10)) * tremor.amplitudeN
+                force += amplitude * DeterministicMath.sinCycles(tremor.frequencyHz * t + tremorPhase)
             }
             if let mains = s.mains {
-                force += mains.amplitudeN * DeterministicMath.sinCycles(mains.frequencyHz * t)
+                // Harmonic k at 1/k of the fundamental, each with its own fixed phase (a distorted, asymmetric wave).
+                for k in 1...mains.harmonics {
+                    let phase = Double(k - 1) * 0.137
+                    force += mains.amplitudeN / Double(k)
+                        * DeterministicMath.sinCycles(Double(k) * mains.frequencyHz * t + phase)
+                }
+            }
+            if let baseline = s.baseline {
+                force += baseline.amplitudeN * DeterministicMath.sinCycles(baseline.frequencyHz * t)
             }
             if let spikes = s.spikes {
                 if spikeLeft == 0 && random.unit() < spikeProbability {
@@ -66,7 +77,15 @@ public struct TraceSynthesizer {
             }
             if t < dropoutUntil { continue }
             let counts = Int64((force / TraceReader.countNewtons).rounded())
-            try body(Row(timeNs: Int64((t * 1e9).rounded()), forceCounts: counts, point: pendingLabel))
+            var stamp = t
+            if let bursts = s.hostBursts {
+                // Sampled at t, delivered with the burst that follows, stamped on arrival.
+                let arrival = (t / bursts.periodS).rounded(.up) * bursts.periodS
+                burstIndex = arrival == burstArrival ? burstIndex + 1 : 0
+                burstArrival = arrival
+                stamp = arrival + Double(burstIndex) * bursts.spacingS
+            }
+            try body(Row(timeNs: Int64((stamp * 1e9).rounded()), forceCounts: counts, point: pendingLabel))
             pendingLabel = nil
         }
     }
@@ -80,6 +99,7 @@ public struct TraceSynthesizer {
             # generator: holdfast simulate
             # rate_hz: \(scenario.rateHz)
             # seed: \(scenario.seed)
+            # scale: \(scenario.scale.text)
             time_s,force_n,point
 
             """)

@@ -1,48 +1,105 @@
+import HoldfastCore
 import HoldfastJSON
 import HoldfastPOSIX
 
 /// A connection to the daemon's control socket: JSON lines in and out.
+///
+/// Nothing here waits without a deadline: connecting is non-blocking (a
+/// daemon that is stuck, or a socket whose backlog is full, would otherwise
+/// block `connect` for ever, with the watch's keys and Ctrl-C dead), and
+/// incoming lines are bounded (a 300 MB line without a newline is a broken
+/// daemon, not something to buffer).
 final class DaemonConnection {
-    let fd: Int32
-    private var buffer: [UInt8] = []
+    /// A daemon message is a few hundred bytes; its longest (a hello with a long scale) a few kilobytes.
+    static let maxLineBytes = 64 * 1024
+    /// Read at most this much per `receive`, so one busy connection cannot hold up the watch's loop.
+    static let maxReadPerCall = 1 << 20
 
-    /// Connects, or returns nil if the daemon is not there (yet).
-    init?(path: String) {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
+    let fd: Int32
+    private var lines = LineBuffer(maxLineBytes: DaemonConnection.maxLineBytes)
+
+    /// Why a connection could not be made.
+    enum ConnectFailure: Error, Equatable {
+        /// Nothing listens there, or the path is not a socket.
+        case notRunning
+        /// The daemon is there but did not accept within the deadline (its backlog is full: stuck).
+        case notAccepting
+    }
+
+    /// What `receive` found.
+    enum Received {
+        case messages([[String: Any]])
+        /// The daemon closed the connection (or it failed).
+        case closed
+        /// The daemon sent a line longer than `maxLineBytes`: the connection is unusable.
+        case lineTooLong
+    }
+
+    /// Connects, trying until `deadlineNs` (CLOCK_MONOTONIC) while the daemon's
+    /// backlog is full; a deadline in the past tries once.
+    init(path: String, deadlineNs: Int64) throws(ConnectFailure) {
+        // Everything happens on a local descriptor; `fd` is set only on success, so a
+        // failed init never reaches deinit (which would close the number a second time,
+        // by then perhaps another thread's file).
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard descriptor >= 0 else { throw .notRunning }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(fd); return nil }
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(descriptor); throw .notRunning }
         withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        func attempt() -> Int32 {
+            withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
         }
-        guard ok == 0 else { close(fd); return nil }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        connecting: while true {
+            if attempt() == 0 { break }
+            switch errno {
+            case EINTR:
+                continue
+            case EAGAIN, EINPROGRESS, EALREADY:
+                // A Unix socket says EAGAIN when the listener's backlog is full: it is not
+                // accepting. Try again shortly (poll would report an unconnected socket writable).
+                guard monotonicNanoseconds() < deadlineNs else { close(descriptor); throw .notAccepting }
+                _ = poll(nil, 0, 10)
+            case EISCONN:
+                break connecting
+            default:
+                close(descriptor)
+                throw .notRunning
+            }
+        }
+        fd = descriptor
     }
 
     deinit { close(fd) }
 
-    /// Reads what is there: the messages, or nil when the daemon has gone.
-    func receive() -> [[String: Any]]? {
+    /// Reads what is there (up to `maxReadPerCall`) and returns the complete messages.
+    func receive() -> Received {
         var chunk = [UInt8](repeating: 0, count: 65536)
         var gone = false
-        while true {
+        var total = 0
+        var messages: [[String: Any]] = []
+        while total < Self.maxReadPerCall {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 { buffer += chunk[..<n]; continue }
+            if n > 0 {
+                total += n
+                chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                while let next = lines.nextLine() {
+                    guard case .success(let line) = next else { return .lineTooLong }
+                    if let m = JSON.object(from: line) { messages.append(m) }
+                }
+                continue
+            }
             if n == 0 { gone = true }
             else if errno == EINTR { continue }
             else if errno != EAGAIN && errno != EWOULDBLOCK { gone = true }
             break
         }
-        var messages: [[String: Any]] = []
-        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = buffer[..<newline]
-            if let m = JSON.object(from: line) { messages.append(m) }
-            buffer.removeSubrange(...newline)
-        }
-        return gone && messages.isEmpty ? nil : messages
+        return gone && messages.isEmpty ? .closed : .messages(messages)
     }
 
     func send(_ object: [String: Any]) {

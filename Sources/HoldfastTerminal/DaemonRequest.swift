@@ -1,3 +1,4 @@
+import HoldfastCore
 import HoldfastPOSIX
 
 /// One command to the running daemon and its reply, for scripts: a foot
@@ -5,7 +6,11 @@ import HoldfastPOSIX
 public enum DaemonRequest {
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case notRunning(socket: String)
+        /// Something listens there but does not accept (a stuck daemon).
+        case notAccepting(socket: String, seconds: Double)
         case noReply(socket: String, seconds: Double)
+        /// The daemon sent a line too long to be a message.
+        case lineTooLong(socket: String)
         case closed(socket: String)
         /// The daemon answered with an error (its text).
         case refused(String)
@@ -13,7 +18,9 @@ public enum DaemonRequest {
         public var description: String {
             switch self {
             case .notRunning(let s): "\(s): cannot connect; is the daemon running (systemctl status holdfast)?"
+            case .notAccepting(let s, let t): "\(s): the daemon did not accept the connection within \(t) s; is it stuck?"
             case .noReply(let s, let t): "\(s): no reply within \(t) s"
+            case .lineTooLong(let s): "\(s): the daemon sent a line longer than \(DaemonConnection.maxLineBytes) bytes"
             case .closed(let s): "\(s): the daemon closed the connection before replying"
             case .refused(let why): "refused: \(why)"
             }
@@ -25,16 +32,30 @@ public enum DaemonRequest {
     /// broadcast meanwhile.
     public static func send(_ command: [String: Any], socket: String,
                             timeoutSeconds: Double = 2) -> Result<[String: Any], Failure> {
-        guard let connection = DaemonConnection(path: socket) else { return .failure(.notRunning(socket: socket)) }
+        // One deadline for everything: connecting, sending and the reply.
+        let deadline = monotonicNanoseconds() + Int64(min(max(timeoutSeconds, 0), 3600) * 1e9)
+        let connection: DaemonConnection
+        do { connection = try DaemonConnection(path: socket, deadlineNs: deadline) } catch {
+            switch error {
+            case .notRunning: return .failure(.notRunning(socket: socket))
+            case .notAccepting: return .failure(.notAccepting(socket: socket, seconds: timeoutSeconds))
+            }
+        }
         let id = "send-\(getpid())"
         var message = command
         message["id"] = id
         connection.send(message)
-        let deadline = monotonicNanoseconds() + Int64(timeoutSeconds * 1e9)
         while true {
-            guard let messages = connection.receive() else { return .failure(.closed(socket: socket)) }
+            let messages: [[String: Any]]
+            switch connection.receive() {
+            case .messages(let m): messages = m
+            case .closed: return .failure(.closed(socket: socket))
+            case .lineTooLong: return .failure(.lineTooLong(socket: socket))
+            }
             if let reply = messages.first(where: { $0["id"] as? String == id }) {
-                if reply["ok"] as? Bool == false { return .failure(.refused(reply["error"] as? String ?? "(no reason given)")) }
+                if reply["ok"] as? Bool == false {
+                    return .failure(.refused(TerminalText.escaped(reply["error"] as? String ?? "(no reason given)", limit: 400)))
+                }
                 return .success(reply)
             }
             let leftNs = deadline - monotonicNanoseconds()

@@ -79,6 +79,8 @@ public struct Screen: Equatable {
         lines.append(Line(pad(" last hold: " + (s.lastHold ?? "-"), w)))
         if let fault = s.fault {
             lines.append(Line(pad(" FAULT: " + fault, w), .inverse))
+        } else if let warning = s.warning, s.status.isEmpty {
+            lines.append(Line(pad(" NOTE: " + warning, w), .bold))
         } else {
             lines.append(Line(pad(" " + s.status, w)))
         }
@@ -94,7 +96,8 @@ public struct Screen: Equatable {
 
     static func bar(_ s: WatchState, width: Int) -> Line {
         let cells = width - 14
-        let filled = max(0, min(cells, Int((s.level / 10 * Double(cells)).rounded())))
+        let level = s.level.isFinite ? min(max(s.level, 0), 10) : 0  // whatever the daemon said
+        let filled = Int((level / 10 * Double(cells)).rounded())
         let marker = Int((5.5 / 10 * Double(cells)).rounded())
         let end = Int((7.5 / 10 * Double(cells)).rounded())
         var bar = ""
@@ -105,7 +108,7 @@ public struct Screen: Equatable {
     }
 
     static func clock(_ seconds: Double) -> String {
-        let total = max(0, Int(seconds))
+        let total = seconds.isFinite ? Int(min(max(seconds, 0), 1e9)) : 0  // whatever the daemon said
         let m = total / 60, s = total % 60
         return (m < 10 ? "0" : "") + "\(m):" + (s < 10 ? "0" : "") + "\(s)"
     }

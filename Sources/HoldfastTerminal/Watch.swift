@@ -1,4 +1,5 @@
 import CLinux
+import HoldfastCore
 import HoldfastPOSIX
 
 /// `holdfast watch`: the therapist's live view of the daemon, full screen,
@@ -13,11 +14,16 @@ public final class Watch {
     private var help = false
     private var lastDraw: Int64 = 0
     private var dirty = true
+    /// When the current connection was made, and whether the daemon has said anything on it yet.
+    private var connectedAt: Int64 = 0
+    private var heardFromDaemon = false
+    /// A daemon that accepted nothing and sent no hello within this is treated as not there.
+    private static let silenceLimitNs: Int64 = 3_000_000_000
 
     public init(socketPath: String, plain: Bool, kgf: Bool, color: Bool) {
         self.socketPath = socketPath
         self.plain = plain || !TerminalWriter.isTTY
-        state.socketPath = socketPath
+        state.socketPath = TerminalText.escaped(socketPath, limit: 200)
         state.unitsInKgf = kgf
         if !self.plain { terminal = TerminalWriter(color: color) }
     }
@@ -29,15 +35,20 @@ public final class Watch {
         terminal?.enter()
         defer { terminal?.leave() }
         var lastAttempt: Int64 = 0
-        if plain { print("holdfast watch: connecting to \(socketPath)") }
+        if plain { print("holdfast watch: connecting to \(state.socketPath)") }
         while true {
             let now = monotonicNanoseconds()
             if connection == nil && now - lastAttempt >= 1_000_000_000 {
                 lastAttempt = now
-                connection = DaemonConnection(path: socketPath)
+                // One try, no waiting: a stuck daemon must not freeze the keys; the next try is in a second.
+                connection = try? DaemonConnection(path: socketPath, deadlineNs: now)
+                connectedAt = now
+                heardFromDaemon = false
                 state.connected = connection != nil
                 dirty = true
-                if plain, connection != nil { print("connected to \(socketPath)") }
+                if plain, connection != nil { print("connected to \(state.socketPath)") }
+            } else if connection != nil, !heardFromDaemon, now - connectedAt > Self.silenceLimitNs {
+                drop("the daemon at \(state.socketPath) accepted nothing and said nothing for 3 s; reconnecting")
             }
             var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
             if !plain { fds.append(pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)) }
@@ -49,17 +60,27 @@ public final class Watch {
             }
             if !plain, fds[1].revents != 0, !readKeys() { return 0 }
             if let c = connection, fds.last?.revents ?? 0 != 0 {
-                if let messages = c.receive() {
+                switch c.receive() {
+                case .messages(let messages):
+                    if !messages.isEmpty { heardFromDaemon = true }
                     for m in messages { handle(m) }
-                } else {
-                    connection = nil
-                    state.connected = false
-                    dirty = true
-                    if plain { print("lost the daemon at \(socketPath); reconnecting") }
+                case .closed:
+                    drop("lost the daemon at \(state.socketPath); reconnecting")
+                case .lineTooLong:
+                    drop("the daemon sent a line longer than \(DaemonConnection.maxLineBytes / 1024) KiB; reconnecting")
                 }
             }
             redraw()
         }
+    }
+
+    /// Closes the connection, says why (on the screen's status line, or a line in plain mode); reconnects within a second.
+    private func drop(_ why: String) {
+        connection = nil
+        state.connected = false
+        state.status = why
+        dirty = true
+        if plain { print(why); fflush(nil) }
     }
 
     private func handle(_ m: [String: Any]) {
@@ -71,7 +92,7 @@ public final class Watch {
         guard plain else { return }
         switch type {
         case "hold":
-            print("hold  \(m["point"] as? String ?? "-")  \(num(m["hold_s"])) s  mean \(num(m["mean_n"])) N"
+            print("hold  \((m["point"] as? String).map { TerminalText.escaped($0, limit: 80) } ?? "-")  \(num(m["hold_s"])) s  mean \(num(m["mean_n"])) N"
                   + "  level \(num(m["mean_level"])) (peak \(num(m["peak_level"])))  target \(num(m["target_s"])) s  over \(num(m["over_s"])) s")
         case "alarm":
             print("ALARM over-pressure: level \(num(m["level"])) at \(num(m["force_n"])) N")
@@ -84,7 +105,7 @@ public final class Watch {
     }
 
     private func num(_ v: Any?) -> String {
-        let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? 0
+        let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? 0  // String(format1:) shows any Double
         return String(format1: d)
     }
 

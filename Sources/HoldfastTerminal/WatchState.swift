@@ -23,6 +23,8 @@ public struct WatchState: Sendable {
     public var drops = 0
     public var errors = 0
     public var fault: String?
+    /// The daemon's warning about the hold thresholds and the client's scale (target zone too close to the start force).
+    public var warning: String?
     /// The last 30 s of force, one value per frame.
     public var history: [Double] = []
     public var historyCapacity = 750
@@ -38,25 +40,30 @@ public struct WatchState: Sendable {
     public var unitsInKgf = false
 
     /// Applies one message from the daemon. Returns true when an alarm episode starts (ring the bell once).
+    /// Text from the daemon (labels, errors, file names) is kept escaped (see `TerminalText`): a label
+    /// or error carrying ESC must not drive the therapist's terminal.
     public mutating func apply(_ m: [String: Any]) -> Bool {
-        func d(_ key: String) -> Double { m.number(key) ?? 0 }
+        func d(_ key: String) -> Double { m.number(key).flatMap { $0.isFinite ? $0 : nil } ?? 0 }
+        func text(_ key: String) -> String? { (m[key] as? String).map { TerminalText.escaped($0, limit: 400) } }
         switch m["type"] as? String {
         case "hello":
-            sensorName = m["sensor"] as? String ?? ""
+            sensorName = text("sensor") ?? ""
             if let text = m["scale"] as? String, let s = try? PressureScale(parsing: text) { scale = s }
             alarmLevel = d("alarm_level")
+            warning = text("warning")
         case "live":
             forceN = d("force_n")
             level = d("level")
-            zone = m["zone"] as? String ?? "below"
-            stage = m["stage"] as? String ?? "idle"
+            zone = text("zone") ?? "below"
+            stage = text("stage") ?? "idle"
             holdS = d("hold_s")
-            point = m["point"] as? String
+            point = text("point")
             sessionS = d("t_s")
-            fault = m["fault"] as? String
+            fault = text("fault")
+            warning = text("warning")
             let sensor = m["sensor"] as? [String: Any] ?? [:]
-            sensorStatus = sensor["status"] as? String ?? "?"
-            rateHz = sensor.number("rate_hz") ?? 0
+            sensorStatus = (sensor["status"] as? String).map { TerminalText.escaped($0, limit: 40) } ?? "?"
+            rateHz = sensor.number("rate_hz").flatMap { $0.isFinite ? $0 : nil } ?? 0
             drops = sensor["drops"] as? Int ?? 0
             errors = sensor["errors"] as? Int ?? 0
             let wasAlarm = alarm
@@ -65,8 +72,13 @@ public struct WatchState: Sendable {
             if history.count > historyCapacity { history.removeFirst(history.count - historyCapacity) }
             return alarm && !wasAlarm
         case "hold":
-            totals.add(point: m["point"] as? String, holdS: d("hold_s"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
-                       targetS: d("target_s"), overS: d("over_s"))
+            do {
+                try totals.add(point: text("point"), holdS: d("hold_s"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
+                               targetS: d("target_s"), overS: d("over_s"))
+            } catch {
+                status = "ignored a hold from the daemon: \(error)"
+                return false
+            }
             lastHold = String(format1: d("hold_s")) + " s at level " + String(format1: d("mean_level"))
                 + (d("over_s") > 0 ? " (over for " + String(format1: d("over_s")) + " s)" : "")
         case "alarm":
@@ -77,18 +89,18 @@ public struct WatchState: Sendable {
             alarm = false
         case "reply":
             if m["ok"] as? Bool == false {
-                status = "error: " + (m["error"] as? String ?? "?")
+                status = "error: " + (text("error") ?? "?")
             } else if let scaleText = m["scale"] as? String, let s = try? PressureScale(parsing: scaleText) {
                 scale = s
-                status = "scale updated: " + scaleText
-            } else if let file = m["file"] as? String {
+                status = "scale updated: " + TerminalText.escaped(scaleText, limit: 200)
+            } else if let file = text("file") {
                 status = "session: " + file
                 endSession()
-            } else if let p = m["point"] as? String {
+            } else if let p = text("point") {
                 status = "point: " + p
             }
         case "notice":
-            status = (m["about"] as? String ?? "") + ": " + (m["message"] as? String ?? "")
+            status = (text("about") ?? "") + ": " + (text("message") ?? "")
         default:
             break
         }
@@ -110,8 +122,8 @@ public struct WatchState: Sendable {
 }
 
 extension String {
-    /// One decimal, without Foundation.
+    /// One decimal, without Foundation; never traps ("inf" for what no Int64 holds).
     init(format1 v: Double) {
-        self = DecimalText.format(Int64((v * 10).rounded()), decimals: 1)
+        self = DecimalText.fixed(v, decimals: 1)
     }
 }

@@ -19,6 +19,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("realtime"), help: "Ask for SCHED_FIFO priority 50 on the acquisition thread.")
     var realtime = false
 
+    func validate() throws {
+        guard seconds.isFinite, seconds >= 0.1, seconds <= 3600 else { throw ValidationError("--seconds \(seconds): 0.1 to 3600") }
+    }
+
     func run() throws {
         do {
             let opened = try sensor.open()

@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
     var sensor = "nau7802"
 
     func validate() throws {
+        guard speed.isFinite, speed >= 0.1, speed <= 1000 else { throw ValidationError("--speed \(speed): 0.1 to 1000") }
         guard sensor == "none" || EmulatedChip(rawValue: sensor) != nil else {
             throw ValidationError("--sensor \(sensor): not one of nau7802, ads1115, ads1015, none")
         }

@@ -4,27 +4,36 @@ import HoldfastReplay
 
 /// The pressure scale, hold thresholds and filter options shared by every command that detects holds.
 struct DetectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The client's pressure scale as NEWTONS=LEVEL points, strictly increasing.",
+    @Option(help: ArgumentHelp("The client's pressure scale as NEWTONS=LEVEL points, strictly increasing "
+                               + "(default: the trace's \"# scale:\" line, or \(PressureScale.standardText)).",
                                valueName: "F=L,…"))
-    var calibration: String = PressureScale.standardText
+    var calibration: String?
 
-    @Option(name: .customLong("start-n"), help: "A hold starts when the filtered force rises through this (N).")
-    var startN: Double = HoldThresholds.standard.startN
+    @Option(name: .customLong("start-n"),
+            help: "A hold starts when the filtered force rises through this (N). Default: level 1.4 on the scale, at most 5 N.")
+    var startN: Double?
 
-    @Option(name: .customLong("end-n"), help: "A hold ends when the filtered force falls through this (N).")
-    var endN: Double = HoldThresholds.standard.endN
+    @Option(name: .customLong("end-n"),
+            help: "A hold ends when the filtered force falls through this (N). Default: level 1.0 on the scale, at most 3 N.")
+    var endN: Double?
 
-    @Option(name: .customLong("max-dip-s"), help: "A dip below the end force shorter than this (s) does not end a hold.")
-    var maxDipS: Double = HoldThresholds.standard.maxDipS
+    @Option(name: .customLong("max-dip-s"), help: "A dip toward zero (below half the end force) shorter than this (s) does not end a hold.")
+    var maxDipS: Double = HoldRules.standard.maxDipS
+
+    @Option(name: .customLong("max-regrip-s"), help: "A dip that stays above half the end force (a re-grip) shorter than this (s) does not end a hold.")
+    var maxRegripS: Double = HoldRules.standard.maxRegripS
 
     @Option(name: .customLong("min-hold-s"), help: "Contacts shorter than this (s) are touches, not holds.")
-    var minHoldS: Double = HoldThresholds.standard.minHoldS
+    var minHoldS: Double = HoldRules.standard.minHoldS
 
     @Option(name: .customLong("cutoff-hz"), help: "Low-pass cutoff (Hz).")
     var cutoffHz: Double = SignalConfig.defaultCutoffHz
 
-    @Flag(name: .customLong("no-spike-rejection"), help: "Skip the median-of-5 spike filter.")
+    @Flag(name: .customLong("no-spike-rejection"), help: "Keep 1–2-sample spikes (skip the spike rejector).")
     var noSpikeRejection = false
+
+    @Flag(name: .customLong("zero-tracking"), help: "Follow a drifting zero between contacts (traces from un-zeroed loggers).")
+    var zeroTracking = false
 
     /// Checked by ArgumentParser before `run`, so errors show with the subcommand's usage.
     func validate() throws {
@@ -34,13 +43,16 @@ struct DetectionOptions: ParsableArguments {
 
     /// Fills the detection part of replay options, with errors naming the option.
     func apply(to options: inout ReplayOptions) throws(ValidationError) {
-        do { options.scale = try PressureScale(parsing: calibration) }
-        catch { throw ValidationError("--calibration \"\(calibration)\": \(error)") }
-        let thresholds = HoldThresholds(startN: startN, endN: endN, maxDipS: maxDipS, minHoldS: minHoldS)
-        do { options.thresholds = try thresholds.validated() }
+        if let calibration {
+            do { options.scale = try PressureScale(parsing: calibration) }
+            catch { throw ValidationError("--calibration \"\(calibration)\": \(error)") }
+        }
+        let rules = HoldRules(startN: startN, endN: endN, maxDipS: maxDipS, maxRegripS: maxRegripS, minHoldS: minHoldS)
+        do { options.holdRules = try rules.validated() }
         catch { throw ValidationError("thresholds: \(error)") }
         guard cutoffHz.isFinite, cutoffHz > 0 else { throw ValidationError("--cutoff-hz \(cutoffHz) must be above 0") }
         options.cutoffHz = cutoffHz
         options.spikeRejection = !noSpikeRejection
+        if zeroTracking { options.zeroTracking = true }
     }
 }

@@ -36,6 +36,13 @@ struct FeedCommand: ParsableCommand {
     @Option(help: "The daemon's control socket, to send the trace's point labels to.")
     var socket: String?
 
+    func validate() throws {
+        guard rateHz.isFinite, rateHz >= 1, rateHz <= 100_000 else { throw ValidationError("--rate-hz \(rateHz): 1 to 100000") }
+        guard countsPerNewton.isFinite, countsPerNewton != 0, abs(countsPerNewton) <= 1e6 else {
+            throw ValidationError("--counts-per-newton \(countsPerNewton): non-zero, at most 1000000 either way")
+        }
+    }
+
     func run() throws {
         let reader: TraceReader
         do { reader = try TraceReader(path: trace) } catch { throw CommandFailure("\(error)") }
@@ -58,7 +65,8 @@ struct FeedCommand: ParsableCommand {
                     printError("feed-stub: point \"\(due.label)\": \(failure)")
                 }
             }
-            let counts = Int16(clamping: Int((force * countsPerNewton).rounded()))
+            // Clamped as a Double first: a trace's force × the scale can exceed what an Int holds.
+            let counts = Int16(min(max((force * countsPerNewton).rounded(), Double(Int16.min)), Double(Int16.max)))
             do {
                 // The chip sends the conversion MSB first; an SMBus word is LSB first.
                 try bus.writeWord(0x48, register: 0, value: UInt16(bitPattern: counts).byteSwapped)

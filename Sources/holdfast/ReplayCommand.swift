@@ -46,7 +46,10 @@ struct ReplayCommand: ParsableCommand {
             do { options.faults = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
         }
         let result: ReplayResult
-        do { result = try Replay.run(options) } catch { throw CommandFailure(error.description) }
+        do { result = try Replay.run(options) } catch {
+            if error.isUsageError { throw usageFailure(error.description) }
+            throw CommandFailure(error.description)
+        }
         if !quiet { print(SummaryReport.render(result, session: session), terminator: "") }
     }
 }
@@ -55,6 +58,15 @@ struct ReplayCommand: ParsableCommand {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A bad option that only running the command reveals (a cutoff too high for
+/// the trace's rate, a flag the configuration check refuses): reported on one
+/// line like a CommandFailure, with the usage-error exit status 64 that
+/// ArgumentParser gives the options it checks itself.
+func usageFailure(_ message: String) -> ExitCode {
+    printError("Error: " + message)
+    return ExitCode.validationFailure
 }
 
 /// One line on standard error (progress and log lines; the result goes to standard output).

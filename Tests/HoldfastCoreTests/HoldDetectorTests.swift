@@ -14,7 +14,7 @@ struct HoldDetectorTests {
     /// Samples `profile` (time s, force N breakpoints) every 10 ms and runs the detector.
     func detect(_ profile: [(Double, Double)], scale: PressureScale = .standard,
                 finish: Bool = true) throws -> Run {
-        var detector = try HoldDetector(thresholds: .standard, zones: scale.zoneThresholds)
+        var detector = try HoldDetector(thresholds: HoldRules.standard.thresholds(for: .standard), zones: scale.zoneThresholds)
         var run = Run(detector: detector)
         let end = profile.last!.0
         var i = 0
@@ -110,7 +110,7 @@ struct HoldDetectorTests {
     }
 
     @Test func stageFollowsThePress() throws {
-        var d = try HoldDetector(thresholds: .standard, zones: PressureScale.standard.zoneThresholds)
+        var d = try HoldDetector(thresholds: HoldRules.standard.thresholds(for: .standard), zones: PressureScale.standard.zoneThresholds)
         #expect(d.step(timeNs: 0, force: 0) == .none)
         #expect(d.stage == .idle)
         #expect(d.step(timeNs: 10_000_000, force: Q16.fromNewtons(10)!) == .contactStarted)
@@ -124,5 +124,74 @@ struct HoldDetectorTests {
         #expect(throws: ThresholdError.endNotBelowStart(endN: 5, startN: 3)) {
             try HoldDetector(thresholds: bad, zones: PressureScale.standard.zoneThresholds)
         }
+    }
+
+    // MARK: Re-grips and lifts
+
+    @Test func aReGripAboveHalfTheEndForceIsBridgedAndCounted() throws {
+        // Down to 2 N (above 1.5 N) for 0.7 s: one hold with one re-grip.
+        let run = try detect([(0, 0), (1, 30), (10, 30), (10.1, 2), (10.8, 2), (10.9, 30), (20, 30), (21, 0), (22, 0)])
+        try #require(run.holds.count == 1)
+        #expect(run.holds[0].regrips == 1)
+    }
+
+    @Test func aDipBelowHalfTheEndForceIsALiftAfterTheMaximumDip() throws {
+        // Down to 1 N (below 1.5 N) for 0.7 s: the hold ends where the dip began.
+        let run = try detect([(0, 0), (1, 30), (10, 30), (10.1, 1), (10.8, 1), (10.9, 30), (20, 30), (21, 0), (22, 0)])
+        try #require(run.holds.count == 2)
+        #expect(run.holds[0].regrips == 0)
+        // 30 → 1 N over 10.0–10.1 s crosses 3 N at 10.0931 s.
+        let expectedEnd: Double = 10 + 0.1 * 27.0 / 29.0
+        #expect(abs(Double(run.holds[0].endNs) / 1e9 - expectedEnd) < 1e-6)
+    }
+
+    @Test func aShallowDipLongerThanTheReGripWindowEndsTheHold() throws {
+        let run = try detect([(0, 0), (1, 30), (10, 30), (10.1, 2), (11.3, 2), (11.4, 30), (20, 30), (21, 0), (22, 0)])
+        #expect(run.holds.count == 2)
+    }
+
+    @Test func aDipThatDeepensLateEndsTheHoldWhereItBegan() throws {
+        // 2 N for 0.5 s, then 0 N for 0.25 s: under a second in all, but a lift once it is deep.
+        let run = try detect([(0, 0), (1, 30), (10, 30), (10.1, 2), (10.6, 2), (10.65, 0), (10.9, 0), (10.95, 30), (20, 30), (21, 0), (22, 0)])
+        try #require(run.holds.count == 2)
+        let expectedEnd: Double = 10 + 0.1 * 27.0 / 28.0
+        #expect(abs(Double(run.holds[0].endNs) / 1e9 - expectedEnd) < 1e-6)
+    }
+
+    // MARK: Gaps
+
+    @Test func aGapLongerThanAReGripEndsTheHoldAndIsMarked() throws {
+        var d = try HoldDetector(thresholds: HoldRules.standard.thresholds(for: .standard), zones: PressureScale.standard.zoneThresholds)
+        let f30 = Q16.fromNewtons(30)!
+        var t: Int64 = 0
+        _ = d.step(timeNs: t, force: 0)
+        while t < 5_000_000_000 { t += 10_000_000; _ = d.step(timeNs: t, force: f30) }
+        #expect(d.maxGapNs == 1_000_000_000)
+        // Three hours without a sample: the chain calls breakAtGap before the next one.
+        #expect(d.breakAtGap() == .holdCompleted)
+        let h = d.lastHold
+        #expect(h.endedByGap)
+        #expect(h.endNs == t)
+        #expect(d.stage == .idle)
+        t += 3 * 3_600_000_000_000
+        #expect(d.step(timeNs: t, force: f30) == .contactStarted)
+        #expect(d.contactStartNs == t)
+    }
+
+    // MARK: Thresholds that follow the scale
+
+    @Test func newThresholdsWaitForTheContactInProgressToEnd() throws {
+        var d = try HoldDetector(thresholds: HoldRules.standard.thresholds(for: .standard), zones: PressureScale.standard.zoneThresholds)
+        let step: Int64 = 10_000_000
+        var t: Int64 = 0
+        _ = d.step(timeNs: t, force: 0)
+        t += step; #expect(d.step(timeNs: t, force: Q16.fromNewtons(10)!) == .contactStarted)
+        // Thresholds of 12 N / 10 N now would end this 10 N press at once; they wait.
+        try d.setThresholds(HoldThresholds(startN: 12, endN: 10.5, maxDipS: 0.3, minHoldS: 2))
+        for _ in 0..<300 { t += step; #expect(d.step(timeNs: t, force: Q16.fromNewtons(10)!) == .none) }
+        for _ in 0..<100 { t += step; _ = d.step(timeNs: t, force: 0) }
+        #expect(d.holdCount == 1)
+        // The next 10 N press is below the new start force.
+        for _ in 0..<100 { t += step; #expect(d.step(timeNs: t, force: Q16.fromNewtons(10)!) == .none) }
     }
 }

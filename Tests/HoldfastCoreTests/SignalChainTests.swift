@@ -59,7 +59,16 @@ struct SignalChainTests {
 
     @Test func delayCorrectionCoversMedianAndFilter() throws {
         let chain = try Self.chain(rate: 1000)
-        // ~22.5 ms Butterworth delay at 10 Hz plus 2 ms of median.
-        #expect(abs(Double(chain.delayNs) / 1e6 - 24.5) < 0.2)
+        // 2/ω₀ with the double pole at 2.2 Hz × 1.554: ≈ 93.1 ms, plus 2 ms of spike rejection.
+        #expect(abs(Double(chain.delayNs) / 1e6 - 95.1) < 0.3)
+    }
+
+    /// The price of the tremor filter for the live alarm: on a 10 N/s ramp through the default
+    /// alarm force (50 N, level 9), the filtered force crosses under 150 ms after the force does.
+    @Test("the alarm's extra delay on a 10 N/s ramp stays under 150 ms", arguments: [80.0, 320.0, 500.0, 860.0, 1000.0, 3300.0])
+    func alarmDelayOnARamp(rate: Double) throws {
+        let config = SignalConfig(calibration: try ForceCalibration(offset: 0, newtonsPerCount: 1e-4), sampleRateHz: rate)
+        let delay = try #require(SignalChain.rampCrossingDelayNs(config, levelN: 50, newtonsPerSecond: 10))
+        #expect(delay > 0 && delay < 150_000_000, "\(rate) Hz: \(Double(delay) / 1e6) ms")
     }
 }

@@ -5,8 +5,10 @@ import Testing
 /// Runs the real `holdfast daemon` binary on an emulated sensor playing a
 /// bundled scenario faster than real time, in a scratch state directory.
 final class DaemonHarness {
+    /// The `holdfast` built with the tests, or HOLDFAST_BINARY (to measure another build the same way).
     static let binary: String = {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("holdfast").path
+        ProcessInfo.processInfo.environment["HOLDFAST_BINARY"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("holdfast").path
     }()
     static let root: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
@@ -18,13 +20,16 @@ final class DaemonHarness {
     let socketPath: String
     let stateDirectory: String
     let process = Process()
-    let stderr = Pipe()
+    let stderr: Pipe
 
     /// `scenario` names a bundled scenario, or is scenario text when it contains a newline.
-    init(scenario: String, speed: Double, extra: [String] = []) throws {
+    /// `stateDirectory` and `socketPath` default to fresh ones in a scratch directory.
+    init(scenario: String, speed: Double, extra: [String] = [], environment: [String: String] = [:],
+         stateDirectory: String? = nil, socketPath: String? = nil, stderr: Pipe = Pipe()) throws {
         directory = try ScenarioFile.temporaryDirectory()
-        socketPath = directory + "/holdfast.sock"
-        stateDirectory = directory + "/sessions"
+        self.socketPath = socketPath ?? directory + "/holdfast.sock"
+        self.stateDirectory = stateDirectory ?? directory + "/sessions"
+        self.stderr = stderr
         let trace = directory + "/trace.csv"
         var scenarioPath = Self.root + "/Simulator/scenarios/\(scenario).scenario"
         if scenario.contains("\n") {
@@ -34,8 +39,11 @@ final class DaemonHarness {
         try ScenarioFile.writeTrace(try ScenarioFile.load(scenarioPath), to: trace)
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["daemon", "--bus", "emulated", "--emulate-trace", trace, "--emulate-speed", "\(speed)",
-                             "--socket", socketPath, "--state-dir", stateDirectory, "--realtime-priority", "off",
+                             "--socket", self.socketPath, "--state-dir", self.stateDirectory, "--realtime-priority", "off",
                              "--frame-hz", "50"] + extra
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -63,6 +71,24 @@ final class DaemonHarness {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    var pid: Int32 { process.processIdentifier }
+
+    /// A line of /proc/PID/status in kB (VmRSS, VmHWM), or nil.
+    func memoryKB(_ field: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        let line = text.split(separator: "\n").first { $0.hasPrefix(field + ":") }
+        return line.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") }
+    }
+
+    /// CPU time used so far (user + system), in clock ticks.
+    func cpuTicks() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
     /// Waits for exit; returns the status, or nil after `seconds`.
     func waitForExit(seconds: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
@@ -70,8 +96,10 @@ final class DaemonHarness {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// The session files (not the reserve beside them), oldest first.
     func sessionFiles() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: stateDirectory).sorted().map { stateDirectory + "/" + $0 }
+        try FileManager.default.contentsOfDirectory(atPath: stateDirectory).filter { $0.hasSuffix(".jsonl") }.sorted()
+            .map { stateDirectory + "/" + $0 }
     }
 }
 
@@ -88,14 +116,8 @@ final class SocketClient {
     private(set) var history: [[String: Any]] = []
 
     init?(path: String) {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if ok != 0 { close(fd); return nil }
+        guard let fd = rawConnect(path) else { return nil }
+        self.fd = fd
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }

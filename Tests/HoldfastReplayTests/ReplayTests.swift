@@ -62,6 +62,46 @@ struct ReplayTests {
         }
     }
 
+    /// `--session` never destroys what it names: the input (by any path), a device, a FIFO, a directory.
+    @Test func theSessionIsNeverWrittenOverTheInputOrANonRegularFile() throws {
+        let dir = try ScratchDirectory()
+        let text = Self.twoHolds()
+        let trace = try dir.write("t.csv", text)
+        #expect(link(trace, dir.file("hard.csv")) == 0)
+        #expect(symlink(trace, dir.file("soft.jsonl")) == 0)
+        #expect(mkfifo(dir.file("fifo.jsonl.partial"), 0o600) == 0)
+        #expect(mkdir(dir.file("d.jsonl"), 0o700) == 0)
+        let tracePartial = try dir.write("in.jsonl.partial", text)
+        var refused: [(input: String, session: String, why: String)] = [
+            (trace, trace, "the input file itself"),
+            (trace, dir.file("hard.csv"), "the input file itself"),
+            (trace, dir.file("soft.jsonl"), "symbolic link"),
+            (tracePartial, dir.file("in.jsonl"), "the input file itself"),
+            (trace, dir.file("fifo.jsonl"), "a FIFO (named pipe), not a regular file"),
+            (trace, dir.file("d.jsonl"), "a directory, not a regular file"),
+        ]
+        // A device node of our own (where we may make one), never the real /dev/null: a regression must not replace it.
+        if mknod(dir.file("null.jsonl"), S_IFCHR | 0o600, (1 << 8) | 3) == 0 {  // major 1, minor 3
+            refused.append((trace, dir.file("null.jsonl"), "a character device, not a regular file"))
+        }
+        for (input, session, why) in refused {
+            do {
+                _ = try Replay.run(ReplayOptions(tracePath: input, sessionPath: session))
+                Issue.record("wrote a session to \(session)")
+            } catch {
+                #expect(error.isUsageError && error.description.contains(why), "\(error)")
+            }
+        }
+        #expect(try String(contentsOfFile: trace, encoding: .utf8) == text)
+        #expect(try String(contentsOfFile: tracePartial, encoding: .utf8) == text)
+        var info = stat()
+        #expect(stat(dir.file("null.jsonl"), &info) != 0 || info.st_mode & S_IFMT == S_IFCHR)
+        // An earlier regular session file that is not the input is replaced, as before.
+        let earlier = try dir.write("s.jsonl", "an earlier session\n")
+        _ = try Replay.run(ReplayOptions(tracePath: trace, sessionPath: earlier))
+        #expect(try readJSONLines(earlier).last?["type"] as? String == "summary")
+    }
+
     @Test(arguments: [
         ("time_s,force_n\n0,1\n", "needs at least 2 samples"),
         ("time_s,force_n\n0,1\n0,1\n0,1\n", "needs at least 2 samples"),

@@ -8,7 +8,8 @@ import Testing
 /// real pipeline and checked against its ground truth: hold count exact,
 /// start, end and hold time within ±0.1 s, mean force within 2 %; beyond the
 /// brief, peak force within 1.5 N (filter overshoot plus tremor) and time in
-/// the target and over zones within 0.25 s. The session
+/// the target and over zones within 0.25 s, plus 0.1 s for each dip the
+/// hold bridged (the filter rounds a fast dip's edges). The session
 /// file must also match its golden copy byte for byte (set
 /// HOLDFAST_UPDATE_GOLDEN=1 to regenerate after an intended change).
 @Suite("Scenario suite")
@@ -24,7 +25,7 @@ struct ScenarioSuiteTests {
 
     @Test("bundled scenarios exist")
     func scenariosArePresent() {
-        #expect(Self.names.count >= 10)
+        #expect(Self.names.count >= 18)
         #expect(Self.forceOnlyNames.count == Self.names.count - 1)
     }
 
@@ -36,7 +37,7 @@ struct ScenarioSuiteTests {
         let trace = scratch.file("\(name).csv")
         let session = scratch.file("\(name).session.jsonl")
         try ScenarioFile.writeTrace(scenario, to: trace)
-        let result = try Replay.run(ReplayOptions(tracePath: trace, sessionPath: session))
+        let result = try Replay.run(Self.options(for: scenario, trace: trace, session: session))
 
         try Self.expectMatchesTruth(session: session, result: result, truth: truth, name: name)
 
@@ -58,12 +59,20 @@ struct ScenarioSuiteTests {
         let trace = scratch.file("\(name).csv")
         let session = scratch.file("\(name).\(chip).jsonl")
         try ScenarioFile.writeTrace(scenario, to: trace)
-        var options = ReplayOptions(tracePath: trace, sessionPath: session)
+        var options = Self.options(for: scenario, trace: trace, session: session)
         options.sensor = chip
         let result = try Replay.run(options)
         #expect(result.acquisition?.errors == 0)
         try Self.expectMatchesTruth(session: session, result: result, truth: GroundTruth(scenario: scenario),
                                     name: "\(name) on \(chip)")
+    }
+
+    /// How a scenario is replayed: as `holdfast replay` would, with `--zero-tracking` for an un-zeroed logger's.
+    /// The client's scale comes from the trace's `# scale:` line.
+    static func options(for scenario: Scenario, trace: String, session: String) -> ReplayOptions {
+        var options = ReplayOptions(tracePath: trace, sessionPath: session)
+        if scenario.baseline != nil { options.zeroTracking = true }
+        return options
     }
 
     static func expectMatchesTruth(session: String, result: ReplayResult, truth: GroundTruth, name: String) throws {
@@ -83,8 +92,9 @@ struct ScenarioSuiteTests {
             let target = try #require(got["target_s"] as? Double)
             let over = try #require(got["over_s"] as? Double)
             #expect(abs(peak - want.peakN) <= 1.5, "\(name): peak \(peak) vs \(want.peakN)")
-            #expect(abs(target - want.targetS) <= 0.25, "\(name): target time \(target) vs \(want.targetS)")
-            #expect(abs(over - want.overS) <= 0.25, "\(name): over time \(over) vs \(want.overS)")
+            let zoneTolerance = 0.25 + 0.1 * Double(want.regrips)
+            #expect(abs(target - want.targetS) <= zoneTolerance, "\(name): target time \(target) vs \(want.targetS)")
+            #expect(abs(over - want.overS) <= zoneTolerance, "\(name): over time \(over) vs \(want.overS)")
             #expect(got["point"] as? String == want.point, "\(name): point")
         }
     }

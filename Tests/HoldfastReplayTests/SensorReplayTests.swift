@@ -40,18 +40,36 @@ struct SensorReplayTests {
         #expect(acquisition["recoveries"] as? Int == a.recoveries)
     }
 
-    /// A chip that vanishes for a second mid-hold: there are no samples to
-    /// say the press stopped, so the hold goes on, and says it has a gap.
-    @Test func aChipVanishingMidHoldMarksTheHold() throws {
+    /// A chip that vanishes for half a second mid-hold: no samples say the
+    /// press stopped, and the gap is shorter than a re-grip, so the hold goes
+    /// on and says it has a gap.
+    @Test func aShortVanishMidHoldMarksTheHold() throws {
         let scratch = try ScratchDirectory()
-        let (result, truth, session) = try run("single-hold-1khz", chip: .nau7802, in: scratch, faults: "vanish@30+1")
+        let (result, truth, session) = try run("single-hold-1khz", chip: .nau7802, in: scratch, faults: "vanish@30+0.5")
         #expect(truth.holds.count == 1)
         let hold = try #require(result.summary.holds.first)
         #expect(result.summary.holds.count == 1)
         #expect(hold.record.gaps == 1)
+        #expect(!hold.record.endedByGap)
         #expect(result.acquisition?.gaps == 1)
         let line = try #require(try readJSONLines(session).first { $0["type"] as? String == "hold" })
         #expect(line["gaps"] as? Int == 1)
+    }
+
+    /// Gone for two seconds mid-hold: longer than any dip a hold can bridge, so the hold
+    /// ends at the last sample before the gap, marked, and the press after it is a new hold.
+    @Test func aLongVanishMidHoldEndsTheHoldAndMarksIt() throws {
+        let scratch = try ScratchDirectory()
+        let (result, _, session) = try run("single-hold-1khz", chip: .nau7802, in: scratch, faults: "vanish@30+2")
+        let holds = result.summary.holds
+        try #require(holds.count == 2)
+        #expect(holds[0].record.endedByGap)
+        #expect(abs(Double(holds[0].record.endNs) / 1e9 - 30) < 0.15)
+        #expect(!holds[1].record.endedByGap)
+        #expect(result.summary.gaps == 1)
+        let lines = try readJSONLines(session)
+        #expect(lines.first { $0["type"] as? String == "hold" }?["cut_by_gap"] as? Bool == true)
+        #expect(lines.contains { $0["type"] as? String == "gap" && ($0["missing_s"] as? Double ?? 0) >= 2 })
     }
 
     /// A load cell whose zero drifts by 2.4 N a minute: with zero tracking

@@ -52,6 +52,24 @@ struct EmulatedAcquisitionTests {
         #expect(zip(run.samples, run.samples.dropFirst()).allSatisfy { $1.timestampNs - $0.timestampNs == period })
     }
 
+    /// The live status follows the mode as it changes back and forth, not a cumulative count:
+    /// data-ready → polling (the line goes silent) → data-ready → starting (the chip vanishes) → data-ready.
+    @Test func theModeFollowsTheLineAndTheChip() throws {
+        let sensor = try EmulatedSensor(.nau7802, force: Constant(20, seconds: 8), faults: try FaultPlan(parsing: "stuck@1+1,vanish@4+1"))
+        let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 16)
+        let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring)
+        #expect(acquisition.statistics.snapshot.mode == .starting)
+        var seen: [AcquisitionMode] = []
+        let deadline = sensor.clock.nowNs() + 13_000_000_000
+        while !sensor.ended && sensor.clock.nowNs() < deadline {
+            acquisition.step()
+            while ring.pop() != nil {}
+            let mode = acquisition.statistics.snapshot.mode
+            if seen.last != mode { seen.append(mode) }
+        }
+        #expect(seen == [.starting, .dataReady, .polling, .dataReady, .starting, .dataReady], "\(seen)")
+    }
+
     @Test func aVanishingChipIsReinitialisedAndTheGapRecorded() throws {
         let run = try acquire(.nau7802, seconds: 5, faults: "vanish@1+1.5")
         #expect(run.stats.errors >= 1)
@@ -140,5 +158,20 @@ struct FaultPlanTests {
     @Test(arguments: ["wobble@1+1", "nack@1", "nack@x+1", "nack@1+0", "latency=fast"])
     func rejectsMalformedItems(text: String) {
         #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: text) }
+    }
+
+    /// These trapped converting seconds to nanoseconds.
+    @Test(arguments: ["nack@1e300+1", "nack@0+1e12", "stuck@8999999999+2", "latency=1e300ms", "latency=2e9us"])
+    func numbersBeyondEmulationAreErrorsNamingTheItem(text: String) {
+        #expect(throws: FaultPlanError.outOfRange(text, text.hasPrefix("latency") ? "a latency of at most 1 s"
+                                                      : "a window that ends by 9000000000 s")) {
+            try FaultPlan(parsing: text)
+        }
+    }
+
+    @Test func shiftingSaturatesAtTheEndsOfTime() throws {
+        let plan = try FaultPlan(parsing: "nack@8000000000+1")
+        #expect(plan.shifted(byNs: .max).windows.first?.endNs == .max)
+        #expect(plan.shifted(byNs: .min).windows.first?.startNs == 8_000_000_000_000_000_000 + .min)
     }
 }

@@ -18,12 +18,27 @@ struct ScenarioTests {
             """, name: "t", source: "t.scenario")
         #expect(s.rateHz == 500)
         #expect(s.seed == 9)
-        #expect(s.tremor == Scenario.Periodic(amplitudeN: 0.5, frequencyHz: 10))
+        #expect(s.tremor == Scenario.Tremor(amplitudeN: 0.5, fractionOfForce: nil, frequencyHz: 10))
         #expect(s.points == [Scenario.PointChange(timeS: 0, label: "upper trapezius L")])
         #expect(abs(s.durationS - 12.6) < 1e-12)
         #expect(s.cleanForce(at: 1) == 15)
         #expect(s.cleanForce(at: 12.1) == 0)        // the middle of the lift
         #expect(abs(s.cleanForce(at: 12.4) - 5) < 1e-9)  // the top of the tap
+    }
+
+    /// A scenario saved with CRLF (or CR) line endings reads as the same scenario,
+    /// and a `#` inside a label is part of the label.
+    @Test(arguments: ["\r\n", "\r"])
+    func anyLineEndingReadsTheSame(ending: String) throws {
+        let lines = ["# a comment", "rate_hz 500", "point trap L#1  # the second one", "ramp 30 2", "hold 10"]
+        let lf = try Scenario(parsing: lines.joined(separator: "\n"), name: "t", source: "t.scenario")
+        let other = try Scenario(parsing: "\u{FEFF}" + lines.joined(separator: ending), name: "t", source: "t.scenario")
+        #expect(other == lf)
+        #expect(lf.points.map(\.label) == ["trap L#1"])
+        let bad = "rate_hz 500" + ending + "bogus 1"
+        #expect { try Scenario(parsing: bad, name: "t", source: "t.scenario") } throws: { error in
+            (error as? ScenarioError)?.line == 2
+        }
     }
 
     @Test(arguments: [
@@ -35,6 +50,13 @@ struct ScenarioTests {
         ("point\nramp 1 1", "t.scenario:1: point needs a label"),
         ("rate_hz 100", "t.scenario:1: the scenario has no profile"),
         ("ramp 9000 1", "t.scenario:1: force 9000.0 N is above"),
+        // These parsed, then trapped (or ran for ever) when synthesised.
+        ("ramp 10 1\ntap 1e300 0.2", "t.scenario:2: tap: 1e300 is out of range"),
+        ("ramp 10 1\ntap 9000 0.2", "t.scenario:2: tap: 9000.0 N is above"),
+        ("noise_n 5000.5\nramp 10 1\nnoise_n 9e3", "t.scenario:3: noise_n: 9000.0 N is above"),
+        ("ramp 10 1\nhold 1e300", "t.scenario:2: hold: 1e300 is out of range"),
+        ("ramp 10 1\nhold 86000\nhold 401", "t.scenario:3: the scenario runs past 86400 s"),
+        ("ramp 10 1\nlift 1 1e9", "t.scenario:2: lift: 1e9 is out of range"),
     ])
     func errorsNameTheLine(text: String, expected: String) {
         do {

@@ -32,6 +32,24 @@ struct ScreenTests {
         #expect(lines.contains { $0.contains("#####    #   #") })
     }
 
+    /// What the daemon says about thresholds and recording reaches the therapist's screen:
+    /// a note about the target zone, and a fault (in inverse) when nothing is being recorded.
+    @Test func warningsAndRecordingFaultsAreShown() {
+        var s = WatchState()
+        s.connected = true
+        let warning = "the target zone starts at 2.75 N, below the hold start force 5.00 N"
+        _ = s.apply(["type": "hello", "sensor": "NAU7802", "scale": "0.5=1,5=10", "alarm_level": 9, "warning": warning])
+        var frame = live(force: 3, level: 6, zone: "target")
+        frame["warning"] = warning
+        _ = s.apply(frame)
+        #expect(text(s).contains { $0.contains("NOTE: the target zone starts at 2.75 N") })
+        frame["fault"] = "NOT RECORDED: session file: write failed: No space left on device (errno 28); 2 records waiting"
+        _ = s.apply(frame)
+        let screen = Screen.render(s, width: 80, height: 24)
+        let faultLine = screen.lines.first { $0.text.contains("FAULT: NOT RECORDED") }
+        #expect(faultLine?.spans.allSatisfy { $0.style == .inverse } == true)
+    }
+
     @Test func theAlarmIsAnInverseBannerAndRingsOncePerEpisode() {
         var s = WatchState()
         s.connected = true
@@ -100,6 +118,39 @@ struct WatchMessageTests {
         #expect(s.rateHz == 320 && s.errors == 2)
         _ = s.apply(["type": "live", "force_n": 30.5, "sensor": ["rate_hz": 319.7] as [String: Any]])
         #expect(s.forceN == 30.5 && s.rateHz == 319.7)
+    }
+
+    /// Labels, errors and file names come from the daemon (and so from any client): never raw on the terminal.
+    @Test func textFromTheDaemonIsShownEscaped() {
+        var s = WatchState()
+        s.connected = true
+        var frame = ScreenTests().live(force: 30, level: 6, zone: "target")
+        frame["point"] = "trap\u{1B}[2J"
+        frame["fault"] = "disk \u{9B}31m"
+        _ = s.apply(frame)
+        _ = s.apply(["type": "hold", "point": "x\u{1B}]0;owned\u{07}", "hold_s": 30.0, "mean_level": 6.0, "peak_level": 7.0,
+                     "target_s": 20.0, "over_s": 0.0])
+        _ = s.apply(["type": "reply", "ok": false, "error": "no\rpe"])
+        let lines = ScreenTests().text(s)
+        #expect(!lines.contains(where: TerminalText.containsUnsafe))
+        let screen = lines.joined(separator: "\n")
+        #expect(screen.contains("trap\\x1b[2J"))
+        #expect(s.totals.rows.first?.point == "x\\x1b]0;owned\\x07")
+        _ = s.apply(["type": "reply", "ok": true, "file": "/s/\u{1B}c.jsonl"])
+        #expect(!ScreenTests().text(s).contains(where: TerminalText.containsUnsafe))
+    }
+
+    /// Numbers from the daemon can be anything JSON allows: the screen never traps on them.
+    @Test(arguments: [1e300, -1e300, 9.3e17, -1.0])
+    func hugeNumbersAreShownNotTrappedOn(value: Double) {
+        var s = WatchState()
+        s.connected = true
+        _ = s.apply(ScreenTests().live(force: value, level: value, zone: "over", hold: value))
+        _ = s.apply(["type": "hold", "point": "A", "hold_s": value, "mean_level": value, "peak_level": value,
+                     "target_s": value, "over_s": value])
+        let lines = ScreenTests().text(s)
+        #expect(lines.count <= 24)
+        #expect(s.totals.isEmpty && s.status.hasPrefix("ignored a hold from the daemon: hold_s"), "\(s.status)")
     }
 }
 

@@ -36,8 +36,10 @@ check "time backwards" 1 'backwards.csv:3: time_s goes backwards' -- "$holdfast"
 check "missing header" 1 'no-header.csv:1: missing header' -- "$holdfast" replay no-header.csv --session s.jsonl
 check "empty file" 1 'empty.csv: the trace is empty' -- "$holdfast" replay empty.csv --session s.jsonl
 check "unreadable path" 1 'missing.csv: cannot open trace: No such file' -- "$holdfast" replay missing.csv --session s.jsonl
+mkfifo fifo.csv
+check "FIFO as trace" 1 'fifo.csv: cannot read a trace from a FIFO' -- timeout 10 "$holdfast" replay fifo.csv --session s.jsonl
 check "bad calibration" 64 'calibration "3=1,2=2": point 2' -- "$holdfast" replay nan.csv --calibration "3=1,2=2"
-check "bad thresholds" 64 'end force 6.0 N must be' -- "$holdfast" replay nan.csv --end-n 6
+check "bad thresholds" 64 'end force 6.0 N must be' -- "$holdfast" replay nan.csv --start-n 5 --end-n 6
 check "bad scenario" 1 'bad.scenario:1: unknown keyword' -- bash -c "echo 'wobble 3' > bad.scenario && '$holdfast' simulate bad.scenario --trace t.csv"
 if [ -e s.jsonl ]; then failed=$((failed + 1)); echo "FAIL a failed replay left s.jsonl"; else passed=$((passed + 1)); fi
 
@@ -69,6 +71,64 @@ check "session export" 0 '^n,point,start_s' -- "$holdfast" session export --csv 
 { head -n 1 t.session.jsonl; echo '{"type":"gap","t_s":15.266,"missing_s":1.277}'; tail -n +2 t.session.jsonl; } > gap.jsonl
 check "session show gaps" 0 'sensor was silent 1 time, longest 1.277 s before 15.3 s' -- "$holdfast" session show gap.jsonl
 check "session show missing" 1 'nope.jsonl: cannot read: No such file' -- "$holdfast" session show nope.jsonl
+
+# Input that must never crash, hang or mislead (issue 11). Each command runs under
+# `timeout`: a hang shows as exit 124.
+mkfifo fifo.jsonl out.jsonl.partial fifo-cal.json fifo.conf
+mkdir -p listdir && cp t.session.jsonl listdir/ && mkfifo listdir/stuck.jsonl
+check "session show on a FIFO" 1 'fifo.jsonl: cannot read: a FIFO \(named pipe\), not a regular file' -- timeout 10 "$holdfast" session show fifo.jsonl
+check "session show on a device" 1 '/dev/zero: cannot read: a character device, not a regular file' -- timeout 10 "$holdfast" session show /dev/zero
+check "session list skips a FIFO" 0 'stuck.jsonl  skipped: not a regular file' -- timeout 10 "$holdfast" session list --dir listdir
+check "calibration FIFO" 1 'fifo-cal.json: cannot read: a FIFO' -- timeout 10 "$holdfast" check --sensor nau7802 --bus emulated --calibration fifo-cal.json
+check "config FIFO" 1 'fifo.conf: open failed: a FIFO' -- timeout 10 "$holdfast" daemon --config fifo.conf
+cp t.csv keep.csv
+check "session over its own trace" 64 'will not write there: the input file itself' -- timeout 10 "$holdfast" replay keep.csv --session keep.csv
+# A device node of our own (a copy of /dev/null's numbers): a regression must not be able to replace the real one.
+if mknod nulldev c 1 3 2>/dev/null; then
+  check "session over a device" 64 'session nulldev: will not write there: a character device' -- timeout 10 "$holdfast" replay keep.csv --session nulldev
+  check "the device survives" 0 '' -- test -c nulldev
+fi
+check "session whose partial is a FIFO" 64 'out.jsonl.partial: a FIFO' -- timeout 10 "$holdfast" replay keep.csv --session out.jsonl
+check "the trace survives" 0 '' -- cmp keep.csv t.csv
+check "cutoff too high for the rate" 64 'cutoff 300.0 Hz is out of range for 500.0 Hz' -- "$holdfast" replay t.csv --cutoff-hz 300
+check "fault beyond emulation" 64 'fault "nack@1e300\+1" is out of range' -- "$holdfast" replay t.csv --sensor nau7802 --faults 'nack@1e300+1'
+check "check seconds" 64 'seconds 1e\+300: 0.1 to 3600' -- "$holdfast" check --sensor nau7802 --bus emulated --seconds 1e300
+# A CRLF configuration with the shipped file's leading comment: every key counts, line numbers are right.
+printf '# Holdfast\r\nbus = emulated\r\nemulate_trace = t.csv\r\nalarm_level = 7\r\nwibble = 3\r\n' > crlf.conf
+check "CRLF configuration" 1 '^Error: crlf.conf:5: wibble: unknown key$' -- "$holdfast" daemon --config crlf.conf
+printf 'bus = emulated\nemulate_trace = t.csv\nrate_hz = 123\n' > rate.conf
+check "rate with file and line" 1 'rate.conf:3: rate_hz: 123 SPS is not one of the nau7802' -- "$holdfast" daemon --config rate.conf
+check "bad daemon flag" 64 '^Error: --cutoff-hz 5000: ' -- "$holdfast" daemon --config rate.conf --cutoff-hz 5000
+# Session files that once crashed or drove the terminal.
+{ head -n 1 t.session.jsonl
+  echo '{"type":"hold","n":1,"point":"=HYPERLINK(\"x\")\u001b[2J","start_s":-1,"end_s":2,"hold_s":3,"mean_n":-0.5,"peak_n":1,"mean_level":1,"peak_level":1,"target_s":0,"over_s":0}'
+} > hostile.jsonl
+check "show escapes labels" 0 '=HYPERLINK\("x"\)\\x1b\[2J' -- "$holdfast" session show hostile.jsonl
+if "$holdfast" session show hostile.jsonl | grep -q $'\e'; then
+  failed=$((failed + 1)); echo "FAIL session show printed a raw ESC"
+else
+  passed=$((passed + 1))
+fi
+check "export defuses formulas, keeps numbers" 0 '^1,"'"'"'=HYPERLINK\(""x""\)\\x1b\[2J",-1.000,2.000,3.000,-0.500,' -- "$holdfast" session export --csv hostile.jsonl
+sed -E '0,/"hold_s":[0-9.]+/s//"hold_s":1e10/' t.session.jsonl > huge.jsonl
+check "a hold of 1e10 s" 1 'huge.jsonl: line 2: hold: hold_s 10000000000.0 is out of range' -- timeout 10 "$holdfast" session show huge.jsonl
+# A daemon whose listen backlog is full: send gives up after its 2 s instead of hanging.
+python3 - "$work/full.sock" <<'PY' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(0)
+held = []
+for _ in range(8):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.setblocking(False)
+    try: c.connect(sys.argv[1]); held.append(c)
+    except OSError: break
+open(sys.argv[1] + ".ready", "w").close()
+time.sleep(15)
+PY
+stuck=$!
+for _ in $(seq 50); do [ -e full.sock.ready ] && break; sleep 0.1; done
+check "send to a daemon that does not accept" 2 'did not accept the connection within 2.0 s' -- timeout 10 "$holdfast" send --socket "$work/full.sock" status
+kill "$stuck" 2>/dev/null; wait "$stuck" 2>/dev/null
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -39,7 +39,7 @@ enum ChainBenchmarks {
     /// The Swift biquad alone on Q16.16 forces.
     static func biquadOnly(_ samples: [Sample], reps: Int) -> Double {
         let input = samples.map { $0.raw }
-        guard let coefficients = try? BiquadCoefficients.butterworthLowPass(cutoffHz: 10, sampleRateHz: 1000) else { return .nan }
+        guard let coefficients = try? BiquadCoefficients.criticallyDampedLowPass(cutoffHz: 10, sampleRateHz: 1000) else { return .nan }
         var best = Double.infinity
         var sink: Int32 = 0
         for _ in 0..<reps {
@@ -57,7 +57,7 @@ enum ChainBenchmarks {
     static func referenceBiquad(_ samples: [Sample], reps: Int) -> Double {
         let input = samples.map { $0.raw }
         var output = [Int32](repeating: 0, count: input.count)
-        guard let c = try? BiquadCoefficients.butterworthLowPass(cutoffHz: 10, sampleRateHz: 1000) else { return .nan }
+        guard let c = try? BiquadCoefficients.criticallyDampedLowPass(cutoffHz: 10, sampleRateHz: 1000) else { return .nan }
         var best = Double.infinity
         for _ in 0..<reps {
             var state = ref_biquad_q31(b0: Int32(c.b0), b1: Int32(c.b1), b2: Int32(c.b2),

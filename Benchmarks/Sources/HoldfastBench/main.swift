@@ -9,6 +9,8 @@ import ReferenceKernels
 // implementations measured side by side in this one run.
 //   --quick   smaller workloads (for CI: checks allocations, prints figures)
 //   --check   exit 1 if the hot path allocates (the only thing it asserts)
+//   --replay  only the trace parse and replay figures (c)
+//   --chain   only the signal chain's figures (b)
 
 let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
@@ -16,6 +18,42 @@ let check = arguments.contains("--check")
 
 print("holdfast-bench\(quick ? " (quick)" : "")")
 print("")
+
+if arguments.contains("--replay") {
+    try ReplayBenchmark.report(minutes: quick ? 5 : 45, rounds: quick ? 1 : 3)
+    exit(0)
+}
+
+/// (b) The signal chain's cost per sample, and what its filter costs the alarm.
+func chainSection() throws {
+    let chainSamples = ChainBenchmarks.presses(count: quick ? 1_000_000 : 4_000_000)
+    let reps = quick ? 3 : 10
+    print("(b) Signal chain: \(chainSamples.count / 1_000_000) M samples × \(reps) runs at 1 kHz")
+    let biquad = ChainBenchmarks.biquadOnly(chainSamples, reps: reps)
+    let reference = ChainBenchmarks.referenceBiquad(chainSamples, reps: reps)
+    let chain = ChainBenchmarks.fullChain(chainSamples, reps: reps)
+    Report.row("Swift Q2.30 biquad alone", biquad, unit: "M/s")
+    Report.row("C DF1 Q31 biquad (CMSIS-style)", reference, unit: "M/s")
+    Report.ratio("Swift biquad / C biquad", biquad / reference)
+    Report.row("calibrate → spikes → biquad → detector", chain, unit: "M/s")
+    Report.row("full chain, per sample", 1e3 / chain, unit: "ns")
+    print("")
+
+    // MARK: (b2) What the tremor filter costs the live alarm
+
+    print("(b2) Alarm delay: from the force crossing 50 N on a 10 N/s ramp to the filtered force crossing it")
+    for rate in [80.0, 320.0, 860.0, 3300.0] {
+        let config = try SignalConfig(calibration: ForceCalibration(offset: 0, newtonsPerCount: 1e-4), sampleRateHz: rate)
+        let delay = SignalChain.rampCrossingDelayNs(config, levelN: 50, newtonsPerSecond: 10).map { Double($0) / 1e6 } ?? .nan
+        Report.row("at \(Int(rate)) SPS (cutoff \(config.cutoffHz) Hz)", delay, unit: "ms")
+    }
+    print("")
+}
+
+if arguments.contains("--chain") {
+    try chainSection()
+    exit(0)
+}
 
 // MARK: (a) Ring throughput between two threads
 
@@ -42,30 +80,11 @@ print("")
 
 // MARK: (b) Filter and detector cost per sample
 
-let chainSamples = ChainBenchmarks.presses(count: quick ? 1_000_000 : 4_000_000)
-let reps = quick ? 3 : 10
-print("(b) Signal chain: \(chainSamples.count / 1_000_000) M samples × \(reps) runs at 1 kHz")
-let biquad = ChainBenchmarks.biquadOnly(chainSamples, reps: reps)
-let reference = ChainBenchmarks.referenceBiquad(chainSamples, reps: reps)
-let chain = ChainBenchmarks.fullChain(chainSamples, reps: reps)
-Report.row("Swift Q2.30 biquad alone", biquad, unit: "M/s")
-Report.row("C DF1 Q31 biquad (CMSIS-style)", reference, unit: "M/s")
-Report.ratio("Swift biquad / C biquad", biquad / reference)
-Report.row("calibrate → median → biquad → detector", chain, unit: "M/s")
-Report.row("full chain, per sample", 1e3 / chain, unit: "ns")
-print("")
+try chainSection()
 
 // MARK: (c) Replaying a 45-minute 1 kHz trace
 
-let minutes = quick ? 5 : 45
-print("(c) Replay of a \(minutes)-minute 1 kHz trace (generated now)")
-let replay = try ReplayBenchmark.run(minutes: minutes)
-Report.row("trace size", replay.megabytes, unit: "MB")
-Report.row("parse only (TraceReader)", replay.parseSeconds, unit: "s")
-Report.row("replay with session file", replay.replaySeconds, unit: "s")
-Report.row("replay throughput", replay.megabytes / replay.replaySeconds, unit: "MB/s")
-print("    holds found: \(replay.holds)")
-print("")
+try ReplayBenchmark.report(minutes: quick ? 5 : 45, rounds: quick ? 1 : 3)
 
 // MARK: (e) The sensor path in real time
 

@@ -1,6 +1,6 @@
 // Linux-only libc calls that need _GNU_SOURCE, which Swift's Glibc module does
-// not define: CPU affinity for the acquisition thread, signalfd and eventfd for
-// the daemon's event loop, the terminal's size.
+// not define: CPU affinity for the acquisition thread, signalfd, eventfd and
+// accept4 for the daemon's event loop, the terminal's size.
 //
 // Only declarations here, in plain C types: the definitions are in CLinux.c,
 // the one translation unit that defines _GNU_SOURCE. A header that defined it
@@ -26,6 +26,9 @@ int holdfast_read_signal(int fd);
 
 /// An eventfd for waking the event loop from another thread.
 int holdfast_eventfd(void);
+
+/// accept4(2): a new connection, already close-on-exec and non-blocking; -1 with errno set.
+int holdfast_accept_nonblocking(int fd);
 
 /// The terminal's size; returns -1 if `fd` is not a terminal.
 int holdfast_window_size(int fd, int *rows, int *cols);

@@ -37,12 +37,37 @@ public struct HoldDetector: Sendable {
         }
     }
 
-    // Configuration, in the units of the hot path.
-    @usableFromInline let startForce: Int32
-    @usableFromInline let endForce: Int32
-    @usableFromInline let maxDipNs: Int64
-    @usableFromInline let minHoldNs: Int64
+    /// The thresholds in the units of the hot path.
+    @usableFromInline
+    struct Limits: Sendable {
+        @usableFromInline var startForce: Int32
+        @usableFromInline var endForce: Int32
+        /// A dip that falls below this is a lift, not a re-grip (half the end force).
+        @usableFromInline var liftForce: Int32
+        @usableFromInline var maxDipNs: Int64
+        @usableFromInline var maxRegripNs: Int64
+        @usableFromInline var minHoldNs: Int64
+
+        init(_ thresholds: HoldThresholds) throws(ThresholdError) {
+            let t = try thresholds.validated()
+            guard let start = Q16.fromNewtons(t.startN), let end = Q16.fromNewtons(t.endN) else {
+                throw .outOfRange("start force", t.startN)
+            }
+            startForce = start
+            endForce = end
+            liftForce = end / 2
+            maxDipNs = Int64((t.maxDipS * 1e9).rounded())
+            maxRegripNs = Int64((t.maxRegripS * 1e9).rounded())
+            minHoldNs = Int64((t.minHoldS * 1e9).rounded())
+        }
+    }
+
+    @usableFromInline var limits: Limits
+    /// New thresholds wait for the end of the contact in progress, so one hold is measured by one rule.
+    @usableFromInline var pendingLimits: Limits?
     @usableFromInline var zones: ZoneThresholds
+    /// Samples further apart than this are a gap that ends the contact (the longest dip that can be merged).
+    public var maxGapNs: Int64 { limits.maxRegripNs }
 
     // State.
     @usableFromInline var _stage: HoldStage = .idle
@@ -56,7 +81,10 @@ public struct HoldDetector: Sendable {
     @usableFromInline var totals = Totals()
     @usableFromInline var peak: Int32 = 0
     @usableFromInline var dipStartNs: Int64 = 0
+    /// The dip went below the lift force: only a short one (maximum dip) is merged.
+    @usableFromInline var dipIsLift = false
     @usableFromInline var contactGaps = 0
+    @usableFromInline var contactRegrips = 0
     @usableFromInline var dipTotals = Totals()
 
     /// The hold reported by the last `.holdCompleted` event.
@@ -69,20 +97,14 @@ public struct HoldDetector: Sendable {
     public var touchCount: Int { _touchCount }
 
     public init(thresholds: HoldThresholds, zones: ZoneThresholds) throws(ThresholdError) {
-        let t = try thresholds.validated()
-        guard let start = Q16.fromNewtons(t.startN), let end = Q16.fromNewtons(t.endN) else {
-            throw .outOfRange("start force", t.startN)
-        }
-        startForce = start
-        endForce = end
-        maxDipNs = Int64((t.maxDipS * 1e9).rounded())
-        minHoldNs = Int64((t.minHoldS * 1e9).rounded())
+        limits = try Limits(thresholds)
         self.zones = zones
     }
 
     /// Feeds one filtered sample (time already corrected for filter delay).
     @inlinable
     public mutating func step(timeNs t: Int64, force f: Int32) -> DetectorEvent {
+        let startForce = limits.startForce, endForce = limits.endForce
         guard hasPrevious else {
             hasPrevious = true
             (previousNs, previousForce) = (t, f)
@@ -110,31 +132,35 @@ public struct HoldDetector: Sendable {
             totals.add(t0, f0, fall, endForce, zones: zones)
             peak = max(peak, f0)
             dipStartNs = fall
+            dipIsLift = f < limits.liftForce
             dipTotals = Totals()
             dipTotals.add(fall, endForce, t, f, zones: zones)
             _stage = .dipping
             return .none
 
         case .dipping:
+            if f < limits.liftForce { dipIsLift = true }
+            let window = dipIsLift ? limits.maxDipNs : limits.maxRegripNs
             if f >= endForce {
                 let rise = Self.crossingTime(t0, f0, t, f, endForce)
-                if rise &- dipStartNs < maxDipNs {
+                if rise &- dipStartNs < window {
                     dipTotals.add(t0, f0, t, f, zones: zones)
                     totals.merge(dipTotals)
                     peak = max(peak, f)
+                    contactRegrips += 1
                     _stage = .pressing
                     return .none
                 }
-            } else if t &- dipStartNs < maxDipNs {
+            } else if t &- dipStartNs < window {
                 dipTotals.add(t0, f0, t, f, zones: zones)
                 return .none
             }
-            // The dip lasted too long: the contact ended where it began.
+            // The dip lasted too long for its depth: the contact ended where it began.
             let event = endContact(at: dipStartNs, byStreamEnd: false)
-            if f >= startForce {
-                let crossing = f0 >= startForce ? t0 : Self.crossingTime(t0, f0, t, f, startForce)
-                beginContact(at: crossing, force: startForce)
-                totals.add(crossing, startForce, t, f, zones: zones)
+            if f >= limits.startForce {
+                let crossing = f0 >= limits.startForce ? t0 : Self.crossingTime(t0, f0, t, f, limits.startForce)
+                beginContact(at: crossing, force: limits.startForce)
+                totals.add(crossing, limits.startForce, t, f, zones: zones)
                 peak = max(peak, f)
             }
             return event
@@ -143,6 +169,24 @@ public struct HoldDetector: Sendable {
 
     /// New zone boundaries (the client's scale was recalibrated); they apply from the next sample.
     public mutating func setZones(_ zones: ZoneThresholds) { self.zones = zones }
+
+    /// New thresholds (they follow a recalibrated scale); they apply from the next contact.
+    public mutating func setThresholds(_ thresholds: HoldThresholds) throws(ThresholdError) {
+        let new = try Limits(thresholds)
+        if _stage == .idle { limits = new } else { pendingLimits = new }
+    }
+
+    /// The stream stopped for longer than any dip that could be merged: a
+    /// contact in progress ends at the last sample before the gap (or where
+    /// its dip began), marked as cut by the gap, and the next sample starts afresh.
+    public mutating func breakAtGap() -> DetectorEvent {
+        hasPrevious = false
+        switch _stage {
+        case .idle: return .none
+        case .pressing: return endContact(at: previousNs, byStreamEnd: false, byGap: true)
+        case .dipping: return endContact(at: dipStartNs, byStreamEnd: false, byGap: true)
+        }
+    }
 
     /// Records that samples are missing before the current one (during a contact it is reported with the hold).
     @inlinable
@@ -165,14 +209,19 @@ public struct HoldDetector: Sendable {
         _contactStartNs = t
         totals = Totals()
         contactGaps = 0
+        contactRegrips = 0
         peak = f
     }
 
     @usableFromInline
-    mutating func endContact(at end: Int64, byStreamEnd: Bool) -> DetectorEvent {
+    mutating func endContact(at end: Int64, byStreamEnd: Bool, byGap: Bool = false) -> DetectorEvent {
         _stage = .idle
+        if let pending = pendingLimits {
+            limits = pending
+            pendingLimits = nil
+        }
         let duration = end &- _contactStartNs
-        guard duration >= minHoldNs, duration > 0 else {
+        guard duration >= limits.minHoldNs, duration > 0 else {
             _touchCount += 1
             return .touchCompleted
         }
@@ -181,7 +230,7 @@ public struct HoldDetector: Sendable {
             startNs: _contactStartNs, endNs: end,
             meanForce: Int32(truncatingIfNeeded: mean), peakForce: peak,
             targetNs: totals.targetNs, overNs: totals.overNs,
-            endedByStreamEnd: byStreamEnd, gaps: contactGaps)
+            endedByStreamEnd: byStreamEnd, gaps: contactGaps, regrips: contactRegrips, endedByGap: byGap)
         _holdCount += 1
         return .holdCompleted
     }

@@ -14,11 +14,16 @@ public struct HoldRecord: Sendable, Equatable {
     public var endedByStreamEnd: Bool
     /// Gaps in the sample stream (a sensor that stopped answering) during the hold.
     public var gaps: Int = 0
+    /// Dips below the end force that did not end the hold (the thumb shifted or re-gripped).
+    public var regrips: Int = 0
+    /// The stream stopped for longer than a re-grip during the hold: it ends at the last sample before the gap.
+    public var endedByGap = false
 
     public var holdNs: Int64 { endNs - startNs }
 
     public init(startNs: Int64, endNs: Int64, meanForce: Int32, peakForce: Int32,
-                targetNs: Int64, overNs: Int64, endedByStreamEnd: Bool, gaps: Int = 0) {
+                targetNs: Int64, overNs: Int64, endedByStreamEnd: Bool, gaps: Int = 0, regrips: Int = 0,
+                endedByGap: Bool = false) {
         self.startNs = startNs
         self.endNs = endNs
         self.meanForce = meanForce
@@ -27,6 +32,8 @@ public struct HoldRecord: Sendable, Equatable {
         self.overNs = overNs
         self.endedByStreamEnd = endedByStreamEnd
         self.gaps = gaps
+        self.regrips = regrips
+        self.endedByGap = endedByGap
     }
 }
 
@@ -47,6 +54,6 @@ public enum HoldStage: UInt8, Sendable {
     case idle
     /// Above the start threshold (or back from a short dip).
     case pressing
-    /// Below the end threshold, waiting to see whether the dip is short.
+    /// Below the end threshold, waiting to see whether the dip is a re-grip or a release.
     case dipping
 }

@@ -92,6 +92,18 @@ public struct PressureScale: Sendable, Equatable {
         return p.forceN + (level - p.level) * (q.forceN - p.forceN) / (q.level - p.level)
     }
 
+    /// The force at which the client feels `level`, for hold thresholds:
+    /// like ``force(atLevel:)``, but at or below the first point it is read on
+    /// the line from (0 N, level 0) to that point — "3=1,…" puts level 1 at 3 N,
+    /// not at 0 — and beyond the last point it is the last point's force.
+    public func thresholdForce(atLevel level: Double) -> Double {
+        guard let first = points.first, let last = points.last else { return 0 }
+        if level <= first.level {
+            return first.level > 0 ? first.forceN * max(0, level) / first.level : first.forceN
+        }
+        return force(atLevel: level) ?? last.forceN
+    }
+
     /// The zone boundaries as Q16.16 forces, for the per-sample detector.
     public var zoneThresholds: ZoneThresholds {
         func q(_ level: Double) -> Int32 {
@@ -111,6 +123,21 @@ public struct PressureScale: Sendable, Equatable {
     private static func trim(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
     }
+}
+
+/// Where a level lies against the therapy's zones: below the target, in the
+/// target ("good hurt", rounds to 6–7), caution (rounds to 8), over (9–10).
+public enum Zone: String, Sendable, CaseIterable {
+    case below, target, caution, over
+
+    public init(level: Double) {
+        self = level >= PressureScale.overLevel ? .over
+            : level >= PressureScale.targetLevels.upperBound ? .caution
+            : level >= PressureScale.targetLevels.lowerBound ? .target : .below
+    }
+
+    /// The name used in live frames and the watch.
+    public var name: String { rawValue }
 }
 
 /// Force boundaries (Q16.16) of the target zone and of over-pressure.

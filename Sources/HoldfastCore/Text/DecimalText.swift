@@ -16,85 +16,92 @@ public enum DecimalText {
     }
 
     /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` from `bytes` and returns the
-    /// value × 10^`scale`, rounded half away from zero.
+    /// value × 10^`scale`, rounded half away from zero, exactly for any number of
+    /// digits: only values whose result does not fit in an `Int64` are refused (`outOfRange`).
+    ///
+    /// Two passes over the text: the first finds where the digits, the point and
+    /// the exponent are; the second accumulates exactly the digits that land left
+    /// of the scaled point and looks at the next one to round.
     @inlinable
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, scale: Int) -> Result<Int64, ParseError> {
-        var i = 0
         let n = bytes.count
         guard n > 0 else { return .failure(.empty) }
-        var negative = false
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
-            negative = bytes[0] == UInt8(ascii: "-")
-            i = 1
-        }
-        var mantissa: Int64 = 0
-        var significant = 0     // digits kept in the mantissa
-        var exponent = 0        // power of ten applied to the mantissa
-        var firstDropped: UInt8 = 0  // first digit that did not fit, for rounding
-        var sawDigit = false
-        var sawPoint = false
+        var i = 0
+        let negative = bytes[0] == UInt8(ascii: "-")
+        if negative || bytes[0] == UInt8(ascii: "+") { i = 1 }
+        let digitsStart = i
+        var point = -1
+        var digitCount = 0
         while i < n {
             let c = bytes[i]
-            if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
-                sawDigit = true
-                let d = Int64(c &- UInt8(ascii: "0"))
-                if significant < 18 {
-                    if mantissa != 0 || d != 0 { significant += 1 }
-                    mantissa = mantissa * 10 + d
-                    if sawPoint { exponent -= 1 }
-                } else {
-                    if firstDropped == 0 { firstDropped = UInt8(d) + 1 }
-                    if !sawPoint { exponent += 1 }
-                }
-            } else if c == UInt8(ascii: ".") && !sawPoint {
-                sawPoint = true
+            if c &- UInt8(ascii: "0") < 10 {
+                digitCount += 1
+            } else if c == UInt8(ascii: ".") && point < 0 {
+                point = i
             } else {
                 break
             }
             i += 1
         }
-        guard sawDigit else {
-            return isNonFiniteWord(bytes, from: negative || bytes[0] == UInt8(ascii: "+") ? 1 : 0)
-                ? .failure(.notFinite) : .failure(.notANumber)
+        let digitsEnd = i
+        guard digitCount > 0 else {
+            return isNonFiniteWord(bytes, from: digitsStart) ? .failure(.notFinite) : .failure(.notANumber)
         }
+        // Saturates far beyond any digit count, so a huge exponent stays huge.
+        let exponentLimit = 1 << 40
+        var exponent = 0
         if i < n {
             guard bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") else { return .failure(.notANumber) }
             i += 1
-            var expNegative = false
+            var exponentNegative = false
             if i < n && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
-                expNegative = bytes[i] == UInt8(ascii: "-")
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
                 i += 1
             }
             guard i < n else { return .failure(.notANumber) }
-            var e = 0
             while i < n {
-                let c = bytes[i]
-                guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return .failure(.notANumber) }
-                if e < 10_000 { e = e * 10 + Int(c &- UInt8(ascii: "0")) }
+                let d = bytes[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return .failure(.notANumber) }
+                if exponent < exponentLimit { exponent = exponent * 10 + Int(d) }
                 i += 1
             }
-            exponent += expNegative ? -e : e
+            if exponentNegative { exponent = -exponent }
         }
-        var value = mantissa
-        var shift = exponent + scale
-        if firstDropped != 0 && shift < 0 { firstDropped = 0 }  // rounding below is on kept digits
-        if mantissa == 0 { return .success(0) }
-        if shift >= 0 {
-            while shift > 0 {
-                let (m, overflow) = value.multipliedReportingOverflow(by: 10)
-                guard !overflow else { return .failure(.outOfRange) }
-                value = m
-                shift -= 1
+        // How many leading digits (leading zeros included) lie left of the scaled point.
+        let integerDigits = (point < 0 ? digitsEnd : point) - digitsStart
+        let kept = integerDigits + exponent + max(-exponentLimit, min(exponentLimit, scale))
+        guard kept >= 0 else { return .success(0) }  // below 0.1 after scaling
+        var value: UInt64 = 0
+        var taken = 0
+        var roundUp = false
+        var j = digitsStart
+        while j < digitsEnd {
+            let d = bytes[j] &- UInt8(ascii: "0")
+            j += 1
+            if d >= 10 { continue }  // the point
+            if taken == kept {
+                roundUp = d >= 5  // half away from zero needs only the first dropped digit
+                break
             }
-            if firstDropped >= 6 { value += 1 }  // the digit after the last kept one is ≥ 5
-        } else {
-            if shift < -18 { return .success(0) }
-            var divisor: Int64 = 1
-            for _ in 0 ..< -shift { divisor *= 10 }
-            let (q, r) = value.quotientAndRemainder(dividingBy: divisor)
-            value = q + (r * 2 >= divisor ? 1 : 0)
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = shifted.addingReportingOverflow(UInt64(d))
+            guard !o1 && !o2 && sum <= UInt64(Int64.max) else { return .failure(.outOfRange) }
+            value = sum
+            taken += 1
         }
-        return .success(negative ? -value : value)
+        if value != 0 {
+            while taken < kept {  // exponent beyond the digits: zeros; overflows within 19 steps
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+                guard !overflow && shifted <= UInt64(Int64.max) else { return .failure(.outOfRange) }
+                value = shifted
+                taken += 1
+            }
+        }
+        if roundUp {
+            guard value < UInt64(Int64.max) else { return .failure(.outOfRange) }
+            value += 1
+        }
+        return .success(negative ? -Int64(value) : Int64(value))
     }
 
     @usableFromInline
@@ -105,24 +112,29 @@ public enum DecimalText {
     }
 
     /// Appends `value / 10^decimals` as text with exactly `decimals` digits after the point.
+    /// Writes the digits in place from the right: no temporary arrays (traces and session files call this per field).
     public static func append(_ value: Int64, decimals: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var divisor: UInt64 = 1
-        for _ in 0..<decimals { divisor *= 10 }
-        let whole = magnitude / divisor
-        var fraction = magnitude % divisor
-        appendDigits(whole, to: &out)
-        guard decimals > 0 else { return }
-        out.append(UInt8(ascii: "."))
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: decimals)
-        var k = decimals - 1
-        while fraction > 0 && k >= 0 {
-            digits[k] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-            k -= 1
+        var magnitude = value.magnitude
+        let places = max(0, decimals)
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
-        out.append(contentsOf: digits)
+        let whole = max(digits - places, 1)  // at least "0" before the point
+        var index = out.count + whole + places + (places > 0 ? 1 : 0)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: index - out.count))
+        for place in 0..<(places + whole) {
+            if place == places && places > 0 {
+                index -= 1
+                out[index] = UInt8(ascii: ".")
+            }
+            index -= 1
+            out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        }
     }
 
     /// `value` with exactly `decimals` digits after the point, rounded half away
@@ -148,10 +160,5 @@ public enum DecimalText {
         let (q, r) = numerator.quotientAndRemainder(dividingBy: denominator)
         if r.magnitude * 2 >= denominator.magnitude { return q + (numerator < 0 ? -1 : 1) }
         return q
-    }
-
-    private static func appendDigits(_ v: UInt64, to out: inout [UInt8]) {
-        if v >= 10 { appendDigits(v / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(v % 10))
     }
 }

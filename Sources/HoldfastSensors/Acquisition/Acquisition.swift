@@ -110,6 +110,7 @@ public final class Acquisition: @unchecked Sendable {
         }
         if shouldStop() { return }
         if polled { statistics.polledSamples.wrappingAdd(1, ordering: .relaxed) }
+        setMode(polled ? .polling : .dataReady)
         push(reading, at: timestamp)
     }
 
@@ -134,6 +135,14 @@ public final class Acquisition: @unchecked Sendable {
         record(why)
         started = false
         gapPending = true
+        setMode(.starting)
+    }
+
+    /// Publishes how conversions are found now (a store only when it changes).
+    private func setMode(_ mode: AcquisitionMode) {
+        if statistics.mode.load(ordering: .relaxed) != mode.rawValue {
+            statistics.mode.store(mode.rawValue, ordering: .relaxed)
+        }
     }
 
     /// The time of the next conversion and whether it was found by polling,

@@ -1,5 +1,15 @@
 import Synchronization
 
+/// How the acquisition is getting conversions right now.
+public enum AcquisitionMode: UInt8, Sendable {
+    /// The chip is being (re)started: after a fault, or before the first start.
+    case starting
+    /// Waiting on the data-ready line.
+    case dataReady
+    /// Polling: no line configured, or the line went silent.
+    case polling
+}
+
 /// Live health of the acquisition, written by its thread, readable from any
 /// thread (relaxed: each figure is exact, the set is not a snapshot).
 public final class AcquisitionStatistics: Sendable {
@@ -13,6 +23,7 @@ public final class AcquisitionStatistics: Sendable {
     let firstNs = Atomic<Int64>(0)
     let lastNs = Atomic<Int64>(0)
     let lastError = Mutex<String?>(nil)  // set on errors only, never per sample
+    let mode = Atomic<UInt8>(AcquisitionMode.starting.rawValue)
     /// Incremented on every loop, whatever happened: the watchdog's proof of life.
     public let heartbeat = Atomic<Int>(0)
 
@@ -29,6 +40,10 @@ public final class AcquisitionStatistics: Sendable {
         public var polledSamples: Int
         public var achievedRateHz: Double
         public var lastError: String?
+        /// How conversions are being found now (not a count: it changes back).
+        public var mode: AcquisitionMode = .starting
+        /// The time of the last sample (monotonic ns), or nil before the first.
+        public var lastSampleNs: Int64?
     }
 
     public var snapshot: Snapshot {
@@ -39,6 +54,8 @@ public final class AcquisitionStatistics: Sendable {
                         longestGapNs: longestGapNs.load(ordering: .relaxed), saturated: saturated.load(ordering: .relaxed),
                         polledSamples: polledSamples.load(ordering: .relaxed),
                         achievedRateHz: n > 1 && span > 0 ? Double(n - 1) * 1e9 / Double(span) : 0,
-                        lastError: lastError.withLock { $0 })
+                        lastError: lastError.withLock { $0 },
+                        mode: AcquisitionMode(rawValue: mode.load(ordering: .relaxed)) ?? .starting,
+                        lastSampleNs: n > 0 ? lastNs.load(ordering: .relaxed) : nil)
     }
 }

@@ -52,7 +52,7 @@ public struct SensorCalibration: Sendable, Equatable, Codable {
         let data: Data
         do { data = try encoder.encode(self) } catch { throw .file(path, "cannot encode: \(error)") }
         do { try writeFileAtomically(Array(data) + Array("\n".utf8), to: path) } catch {
-            throw .file(path, "cannot write: \(SystemError.describe(error.errno))")
+            throw .file(path, "cannot write: \(error.reason)")
         }
     }
 
@@ -60,7 +60,7 @@ public struct SensorCalibration: Sendable, Equatable, Codable {
     public static func read(from path: String, for sensor: SensorIdentity? = nil) throws(CalibrationError) -> SensorCalibration {
         let data: Data
         do { data = Data(try readFile(path, limit: 1 << 20)) } catch {
-            throw .file(path, "cannot read: \(SystemError.describe(error.errno))")
+            throw .file(path, "cannot read: \(error.reason)")
         }
         let calibration: SensorCalibration
         do { calibration = try JSONDecoder().decode(SensorCalibration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {

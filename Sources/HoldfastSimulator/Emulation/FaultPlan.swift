@@ -32,11 +32,21 @@ public struct FaultPlan: Sendable, Equatable {
         windows.contains { $0.kind == kind && t >= $0.startNs && t < $0.endNs }
     }
 
-    /// The same plan on another time axis: trace times moved onto a live clock.
+    /// The same plan on another time axis: trace times moved onto a live clock
+    /// (saturating: a window moved past the ends of time stays there, never traps).
     public func shifted(byNs offset: Int64) -> FaultPlan {
-        FaultPlan(windows: windows.map { Window($0.kind, startNs: $0.startNs + offset, endNs: $0.endNs + offset) },
-                  latencyNs: latencyNs)
+        func move(_ t: Int64) -> Int64 {
+            let (sum, overflow) = t.addingReportingOverflow(offset)
+            return overflow ? (offset < 0 ? .min : .max) : sum
+        }
+        return FaultPlan(windows: windows.map { Window($0.kind, startNs: move($0.startNs), endNs: move($0.endNs)) },
+                         latencyNs: latencyNs)
     }
+
+    /// The latest a window may start or end, in seconds of the trace: what
+    /// nanoseconds in an Int64 hold with room to spare (the trace reader's own
+    /// range is ±9.2e9 s).
+    public static let maxSeconds = 9e9
 
     /// Parses the text form; errors name the item.
     public init(parsing text: String) throws(FaultPlanError) {
@@ -45,7 +55,8 @@ public struct FaultPlan: Sendable, Equatable {
                 let value = item.dropFirst("latency=".count)
                 let (number, scale): (Substring, Double) =
                     value.hasSuffix("us") ? (value.dropLast(2), 1e3) : value.hasSuffix("ms") ? (value.dropLast(2), 1e6) : (value, 1)
-                guard let v = Double(number), v >= 0, v < 1e9 else { throw .malformed(item) }
+                guard let v = Double(number), v >= 0 else { throw .malformed(item) }
+                guard v * scale <= 1e9 else { throw .outOfRange(item, "a latency of at most 1 s") }
                 latencyNs = Int64((v * scale).rounded())
                 continue
             }
@@ -54,6 +65,9 @@ public struct FaultPlan: Sendable, Equatable {
             let span = parts[1].split(separator: "+")
             guard span.count == 2, let start = Double(span[0]), let length = Double(span[1]),
                   start.isFinite, length.isFinite, start >= 0, length > 0 else { throw .malformed(item) }
+            guard start + length <= Self.maxSeconds else {
+                throw .outOfRange(item, "a window that ends by \(Int(Self.maxSeconds)) s")
+            }
             windows.append(Window(kind, startNs: Int64((start * 1e9).rounded()),
                                   endNs: Int64(((start + length) * 1e9).rounded())))
         }
@@ -62,9 +76,16 @@ public struct FaultPlan: Sendable, Equatable {
 
 public enum FaultPlanError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
+    /// Well formed, but a number beyond what can be emulated: the item and what is allowed.
+    case outOfRange(String, String)
+
     public var description: String {
-        "fault \"\(self.item)\" is not of the form KIND@START+LENGTH (KIND: nack, vanish, stuck, saturate) or latency=Nus"
+        switch self {
+        case .malformed(let item):
+            "fault \"\(item)\" is not of the form KIND@START+LENGTH (KIND: nack, vanish, stuck, saturate) or latency=Nus"
+        case .outOfRange(let item, let allowed):
+            "fault \"\(item)\" is out of range: expected \(allowed)"
+        }
     }
-    var item: String { switch self { case .malformed(let s): s } }
 }
 

@@ -56,8 +56,9 @@ public final class TraceForceSource: ForceSource {
         }
         let (a, b) = (buffer[index], buffer[index + 1])
         guard timeNs >= a.timestampNs else { return Double(a.raw) * TraceReader.countNewtons }
-        let span = Double(b.timestampNs - a.timestampNs)
-        let fraction = span > 0 ? Double(timeNs - a.timestampNs) / span : 1
+        // In Double: two rows of a trace may be further apart than an Int64 difference holds (-9e9 s, 9e9 s).
+        let span = Double(b.timestampNs) - Double(a.timestampNs)
+        let fraction = span > 0 ? (Double(timeNs) - Double(a.timestampNs)) / span : 1
         return (Double(a.raw) + fraction * Double(b.raw - a.raw)) * TraceReader.countNewtons
     }
 

@@ -2,7 +2,9 @@ import HoldfastJSON
 import HoldfastSimulator
 
 /// A command from a control-socket client, validated. See docs/protocol.md.
-enum ControlCommand: Equatable {
+/// Public so that tools outside the daemon (the fuzz target in Fuzz/) parse a
+/// line exactly as the daemon does.
+public enum ControlCommand: Equatable, Sendable {
     case point(String)
     case tare
     /// "The client says this pressure is a 7."
@@ -12,13 +14,13 @@ enum ControlCommand: Equatable {
     case mark(note: String?)
     case status
 
-    struct Parsed {
-        var command: ControlCommand
-        var id: String?
+    public struct Parsed: Sendable {
+        public var command: ControlCommand
+        public var id: String?
     }
 
     /// Parses one line; the error names the problem.
-    static func parse(_ line: String) -> Result<Parsed, ControlError> {
+    public static func parse(_ line: String) -> Result<Parsed, ControlError> {
         guard let object = JSON.object(from: line.utf8) else {
             return .failure(ControlError(id: nil, message: "not a JSON object"))
         }
@@ -64,11 +66,11 @@ enum ControlCommand: Equatable {
         case "mark":
             var note: String?
             if let raw = object["note"] {
-                guard let text = raw as? String, text.utf8.count <= 200,
-                      !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                    return fail("note must be text of at most 200 bytes without control characters")
+                guard let text = raw as? String else { return fail("note must be text") }
+                switch PointLabel.validateNote(text) {
+                case .success(let n): note = n
+                case .failure(let e): return fail("note \(e)")
                 }
-                note = text
             }
             return .success(Parsed(command: .mark(note: note), id: id))
         case "status":
@@ -79,7 +81,7 @@ enum ControlCommand: Equatable {
     }
 }
 
-struct ControlError: Error, Equatable {
-    var id: String?
-    var message: String
+public struct ControlError: Error, Equatable, Sendable {
+    public var id: String?
+    public var message: String
 }
