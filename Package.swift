@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.0
 import PackageDescription
 
 // Layering (each arrow is "depends on"):
@@ -27,10 +27,11 @@ let package = Package(
         // JSON: plain values for the control protocol and session files read back (FoundationEssentials only),
         // and the string and number encoding the session writer shares.
         .target(name: "HoldfastJSON", dependencies: ["HoldfastCore"]),
-        // The only C: module maps and header shims over Debian's libi2c and libgpiod.
+        // The only C: module maps and header shims over Debian's libi2c and libgpiod, and the
+        // few Linux calls that need _GNU_SOURCE (compiled apart, so it changes no shared type).
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
-        .systemLibrary(name: "CLinux"),
+        .target(name: "CLinux"),
         // Bus and line protocols, chip drivers, acquisition, calibration: no C imports.
         .target(name: "HoldfastSensors", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
         // /dev/i2c-N and gpiochip implementations behind a syscall seam.

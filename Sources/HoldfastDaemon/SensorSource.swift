@@ -29,9 +29,10 @@ struct SensorSource {
                 let start = clock.nowNs()
                 // The trace's first time, so that its labels can be moved onto our clock as they are read.
                 var first = [Sample(timestampNs: 0, raw: 0)]
-                let count = try first.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in
-                    try TraceReader(path: tracePath).read(into: b) { _, _ in }
-                }
+                // Result keeps the error typed: Swift 6.0's withUnsafeMutableBufferPointer is `rethrows`.
+                let count = try first.withUnsafeMutableBufferPointer { b in
+                    Result { () throws(TraceError) -> Int in try TraceReader(path: tracePath).read(into: b) { _, _ in } }
+                }.get()
                 guard count == 1 else { throw DaemonError("\(tracePath): the trace has no samples") }
                 // Trace time onto our clock. A trace may start anywhere in ±9.2e9 s; our clock is
                 // days since boot: the difference need not fit an Int64 (a start of -9223372000 s trapped).

@@ -36,9 +36,10 @@ final class TraceProducer: ReplayProducer {
         var prelude = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: SampleRateEstimator.preludeRows)
         let count: Int
         do {
-            count = try prelude.withUnsafeMutableBufferPointer { (buffer) throws(TraceError) -> Int in
-                try reader.read(into: buffer) { timeline.set($1, at: $0) }
-            }
+            // Result keeps the error typed: Swift 6.0's withUnsafeMutableBufferPointer is `rethrows`.
+            count = try prelude.withUnsafeMutableBufferPointer { buffer in
+                Result { () throws(TraceError) -> Int in try reader.read(into: buffer) { timeline.set($1, at: $0) } }
+            }.get()
         } catch { throw .trace(error.asDescription) }
         prelude.removeSubrange(count...)
         self.prelude = prelude
@@ -62,13 +63,15 @@ final class TraceProducer: ReplayProducer {
         prelude.withUnsafeBufferPointer { pushAll($0, into: ring, unless: consumer) }
         var chunk = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: batchSize)
         do {
-            try chunk.withUnsafeMutableBufferPointer { (buffer) throws(TraceError) in
-                while !consumer.hasStopped {
-                    let n = try reader.read(into: buffer) { timeline.set($1, at: $0) }
-                    if n == 0 { break }
-                    pushAll(UnsafeBufferPointer(rebasing: buffer[..<n]), into: ring, unless: consumer)
+            try chunk.withUnsafeMutableBufferPointer { buffer in
+                Result { () throws(TraceError) in
+                    while !consumer.hasStopped {
+                        let n = try reader.read(into: buffer) { timeline.set($1, at: $0) }
+                        if n == 0 { break }
+                        pushAll(UnsafeBufferPointer(rebasing: buffer[..<n]), into: ring, unless: consumer)
+                    }
                 }
-            }
+            }.get()
         } catch {
             throw .trace(error.asDescription)
         }

@@ -198,14 +198,18 @@ struct TraceReaderSafetyTests {
         #expect(reader.ignoredMetadata == 1001)
     }
 
-    @Test(arguments: [
+    /// Outside the macro's arguments: Swift 6.0.3 crashes type-checking a string
+    /// interpolation written inside @Test(arguments:).
+    static let escapeCases: [(String, String)] = [
         ("\u{1B}]0;pwned\u{7}time_s,force_n\n0,1\n", "found \"\\x1b]0;pwned\\x07time_s,force_n\""),
         ("time_s,force_n\n0,\u{1B}[2J\u{1B}[31mred\n", "force_n is not a number: \"\\x1b[2J\\x1b[31mred\""),
         ("time_s,force_n\n\u{9B}31m,1\n", "time_s is not a number: \"\\u{9b}31m\""),
         ("time_s,force_n\n0,1e99\u{202E}\n", "force_n is not a number: \"1e99\\u{202e}\""),
         ("time_s,force_n,point\n0,1,\u{1B}[1mtrapezius\n", "point label \"\\x1b[1mtrapezius\" contains a control character"),
         ("time_s,force_n\n0,\(String(repeating: "9", count: 100_000))x\n", "force_n is not a number: \"\(String(repeating: "9", count: 40))…\""),
-    ])
+    ]
+
+    @Test(arguments: escapeCases)
     func errorsEscapeAndCutWhatTheyQuote(text: String, expected: String) throws {
         let m = try message(text)
         #expect(m.contains(expected), "got \(m.debugDescription)")

@@ -66,9 +66,12 @@ public final class TraceForceSource: ForceSource {
         var start = 0
         if let last { buffer[0] = last; start = 1 }
         do {
-            let n = try buffer.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in
-                try reader.read(into: UnsafeMutableBufferPointer(rebasing: b[start...]), onPoint: onPoint)
-            }
+            // Result keeps the error typed: Swift 6.0's withUnsafeMutableBufferPointer is `rethrows`.
+            let n = try buffer.withUnsafeMutableBufferPointer { b in
+                Result { () throws(TraceError) -> Int in
+                    try reader.read(into: UnsafeMutableBufferPointer(rebasing: b[start...]), onPoint: onPoint)
+                }
+            }.get()
             count = start + n
             if n == 0 { ended = true }
         } catch {
