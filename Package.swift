@@ -1,78 +1,107 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layering (each arrow is "depends on"):
-//   holdfast (CLI) → HoldfastReplay → HoldfastSimulator, HoldfastSession → HoldfastCore
-//   HoldfastSimulator, HoldfastSession → HoldfastPOSIX (files and errno, no C beyond libc)
+// The module graph (each arrow is "depends on"; every arrow points toward the core):
+//
+//   holdfast (the command: argument parsing and wiring only)
+//     ├─► HoldfastReplay ──► HoldfastEmulation, HoldfastTrace, HoldfastSession
+//     ├─► HoldfastConfig ──► HoldfastDaemon, HoldfastEmulation
+//     ├─► HoldfastDaemon ──► HoldfastSession, HoldfastProtocol, HoldfastSensors, CLinux
+//     ├─► HoldfastTerminal ──► HoldfastProtocol
+//     └─► HoldfastLinux ──► HoldfastSensors, CI2C, CGPIOD, CLinux
+//   HoldfastEmulation ──► HoldfastSensors, HoldfastTrace, HoldfastProtocol (the label feeder is a client)
+//   HoldfastProtocol, HoldfastSession ──► HoldfastJSON
+//   HoldfastSensors, HoldfastTrace, HoldfastJSON ──► HoldfastPOSIX, HoldfastCore
+//
 // HoldfastCore uses only the standard library and Synchronization, so the
 // performance core builds and tests on any machine, with no system libraries.
+// The daemon never imports the emulation: it is handed a SensorSource, real or
+// emulated, by the command that starts it.
 let package = Package(
     name: "Holdfast",
     products: [
         .executable(name: "holdfast", targets: ["holdfast"]),
         .library(name: "HoldfastCore", targets: ["HoldfastCore"]),
-        .library(name: "HoldfastReplay", targets: ["HoldfastReplay"]),
-        .library(name: "HoldfastSimulator", targets: ["HoldfastSimulator"]),
         .library(name: "HoldfastPOSIX", targets: ["HoldfastPOSIX"]),
+        .library(name: "HoldfastTrace", targets: ["HoldfastTrace"]),
+        .library(name: "HoldfastReplay", targets: ["HoldfastReplay"]),
+        .library(name: "HoldfastEmulation", targets: ["HoldfastEmulation"]),
         // For the fuzz targets in Fuzz/ (a separate package, built with -sanitize=fuzzer).
         .library(name: "HoldfastSession", targets: ["HoldfastSession"]),
         .library(name: "HoldfastDaemon", targets: ["HoldfastDaemon"]),
+        .library(name: "HoldfastConfig", targets: ["HoldfastConfig"]),
+        .library(name: "HoldfastProtocol", targets: ["HoldfastProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // Samples, the SPSC ring, fixed point, filters, the hold detector, the 1–10 scale, text rules.
         .target(name: "HoldfastCore"),
+        // Files, sockets, threads and clocks over libc, with errors that carry errno.
         .target(name: "HoldfastPOSIX"),
-        // JSON: plain values for the control protocol and session files read back (FoundationEssentials only),
-        // and the string and number encoding the session writer shares.
+        // JSON as plain values (reading session files and messages), and the string and number encoding.
         .target(name: "HoldfastJSON", dependencies: ["HoldfastCore"]),
+        // The trace format (CSV): the reader, its errors.
+        .target(name: "HoldfastTrace", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
         // The only C: module maps and header shims over Debian's libi2c and libgpiod, and the
         // few Linux calls that need _GNU_SOURCE (compiled apart, so it changes no shared type).
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .target(name: "CLinux"),
-        // Bus and line protocols, chip drivers, acquisition, calibration: no C imports.
+        // Bus and line protocols, chip drivers, acquisition, calibration values, the sensor source: no C imports.
         .target(name: "HoldfastSensors", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
-        // /dev/i2c-N and gpiochip implementations behind a syscall seam.
-        .target(name: "HoldfastLinux", dependencies: ["HoldfastSensors", "CI2C", "CGPIOD", "CLinux"]),
-        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastJSON"]),
-        .target(name: "HoldfastSimulator", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors"]),
-        .target(
-            name: "HoldfastReplay",
-            dependencies: ["HoldfastCore", "HoldfastSession", "HoldfastSimulator", "HoldfastSensors"]
-        ),
-        // The service: acquisition, core thread, control socket, session files, systemd.
-        .target(
-            name: "HoldfastDaemon",
-            dependencies: ["HoldfastCore", "HoldfastSensors", "HoldfastLinux", "HoldfastSession", "HoldfastSimulator",
-                           "HoldfastPOSIX", "HoldfastJSON", "CLinux"]
-        ),
+        // /dev/i2c-N and gpiochip implementations behind syscall seams; a chip opened on them.
+        .target(name: "HoldfastLinux", dependencies: ["HoldfastSensors", "HoldfastPOSIX", "CI2C", "CGPIOD", "CLinux"]),
+        // Session records and files: the byte-exact writer, the reader.
+        .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
+        // The control protocol: messages, and a client for the watch, `holdfast send` and tests.
+        .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
+        // Emulated chips with faults, virtual and scaled clocks, scenarios, their traces and ground truth,
+        // a played session and its label feeder. Never imported by the daemon.
+        .target(name: "HoldfastEmulation",
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastTrace", "HoldfastProtocol"]),
+        // Replay: a trace (or an emulated chip playing it) through the ring and the core into a session file.
+        .target(name: "HoldfastReplay",
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSession", "HoldfastTrace", "HoldfastEmulation",
+                               "HoldfastSensors"]),
+        // The service: acquisition and core threads, event loop, control server, record writer, systemd.
+        .target(name: "HoldfastDaemon",
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastLinux", "HoldfastSession",
+                               "HoldfastProtocol", "HoldfastJSON", "CLinux"]),
+        // The configuration file and the calibration file: keys declared once, for the parser, flags and docs.
+        .target(name: "HoldfastConfig",
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastDaemon", "HoldfastEmulation"]),
         // The therapist's live view: a screen model (state in, lines out) and a thin terminal writer.
-        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "CLinux"]),
+        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastProtocol", "HoldfastJSON", "CLinux"]),
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "HoldfastReplay",
-                "HoldfastSimulator",
-                "HoldfastLinux",
-                "HoldfastDaemon",
-                "HoldfastTerminal",
-                "HoldfastJSON",
+                "HoldfastReplay", "HoldfastEmulation", "HoldfastLinux", "HoldfastDaemon", "HoldfastConfig",
+                "HoldfastTerminal", "HoldfastProtocol", "HoldfastSession", "HoldfastTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // Shared by the test targets: scratch directories, seeded randomness.
+        .target(name: "HoldfastTestSupport", dependencies: ["HoldfastPOSIX"], path: "Tests/HoldfastTestSupport"),
         .testTarget(
             name: "HoldfastCoreTests",
-            dependencies: ["HoldfastCore", "HoldfastPOSIX"],
+            dependencies: ["HoldfastCore", "HoldfastTestSupport"],
             exclude: ["Golden"]  // read from the source tree by path, so it can be regenerated
         ),
-        .testTarget(name: "HoldfastSimulatorTests", dependencies: ["HoldfastSimulator", "HoldfastCore"]),
-        .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay", "HoldfastSimulator"]),
-        .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux"]),
-        .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastSimulator"]),
-        .testTarget(name: "HoldfastDaemonTests", dependencies: ["HoldfastDaemon", "HoldfastReplay"]),
-        .testTarget(name: "HoldfastTerminalTests", dependencies: ["HoldfastTerminal"]),
-        .testTarget(name: "HoldfastJSONTests", dependencies: ["HoldfastJSON"]),
+        .testTarget(name: "HoldfastPOSIXTests", dependencies: ["HoldfastPOSIX", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastJSONTests", dependencies: ["HoldfastJSON", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastTraceTests", dependencies: ["HoldfastTrace", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastSessionTests", dependencies: ["HoldfastSession", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastProtocolTests", dependencies: ["HoldfastProtocol", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastEmulationTests", dependencies: ["HoldfastEmulation", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastEmulation", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay", "HoldfastEmulation", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastConfigTests", dependencies: ["HoldfastConfig", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastDaemonTests",
+                    dependencies: ["HoldfastDaemon", "HoldfastConfig", "HoldfastEmulation", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastTerminalTests", dependencies: ["HoldfastTerminal", "HoldfastTestSupport"]),
     ]
 )

@@ -15,7 +15,8 @@ let package = Package(
             dependencies: [
                 .product(name: "HoldfastCore", package: "Holdfast"),
                 .product(name: "HoldfastReplay", package: "Holdfast"),
-                .product(name: "HoldfastSimulator", package: "Holdfast"),
+                .product(name: "HoldfastEmulation", package: "Holdfast"),
+                .product(name: "HoldfastTrace", package: "Holdfast"),
                 .product(name: "HoldfastPOSIX", package: "Holdfast"),
                 "ReferenceKernels",
                 "AllocationCounter",

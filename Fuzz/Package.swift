@@ -12,9 +12,11 @@ let package = Package(
         .executableTarget(
             name: "holdfast-fuzz",
             dependencies: [
-                .product(name: "HoldfastSimulator", package: "Holdfast"),
+                .product(name: "HoldfastEmulation", package: "Holdfast"),
+                .product(name: "HoldfastTrace", package: "Holdfast"),
                 .product(name: "HoldfastSession", package: "Holdfast"),
                 .product(name: "HoldfastDaemon", package: "Holdfast"),
+                .product(name: "HoldfastConfig", package: "Holdfast"),
                 .product(name: "HoldfastCore", package: "Holdfast"),
                 .product(name: "HoldfastPOSIX", package: "Holdfast"),
             ],

@@ -61,8 +61,10 @@ public final class Daemon {
     public static let exitRecordsKept: Int32 = 75
     public static let exitRecordsLost: Int32 = 74
 
+    /// Reads `sensor` (already open: a chip on a bus, or an emulated one — the daemon does not know which).
     /// `fileCalls` and `alarmSwitch` are seams for tests (a slow or full disk, a failing buzzer).
-    public init(config: DaemonConfig, environment: [String: String], log: @escaping @Sendable (String) -> Void,
+    public init(config: DaemonConfig, sensor: SensorSource, environment: [String: String],
+                log: @escaping @Sendable (String) -> Void,
                 fileCalls: LogFileCalls = SystemLogFileCalls(), alarmSwitch: AlarmSwitch? = nil) throws(DaemonError) {
         self.config = config
         self.log = log
@@ -75,13 +77,8 @@ public final class Daemon {
         guard signalFD >= 0 else { throw DaemonError("signalfd: \(SystemError.describe(errno))") }
         let eventFD = holdfast_eventfd()
         guard eventFD >= 0 else { throw DaemonError("eventfd: \(SystemError.describe(errno))") }
-        let events = WakingQueue<CoreEvent>(eventFD: eventFD)
-        self.events = events
-        let timeline = self.timeline
-        sensor = try SensorSource.open(config) { label, t in
-            timeline.set(label, at: t)
-            events.push(.point(label, atNs: t))
-        }
+        events = WakingQueue<CoreEvent>(eventFD: eventFD)
+        self.sensor = sensor
         do { ring = try SPSCRing<Sample>(minimumCapacity: 1 << 14) } catch { throw DaemonError(error.description) }
         signalConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
                                     cutoffHz: config.cutoffHz, holdRules: config.holdRules, scale: config.scale,
@@ -92,9 +89,8 @@ public final class Daemon {
         core = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
         acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
         var output = alarmSwitch
-        if output == nil, let spec = config.alarmGPIO, let colon = spec.lastIndex(of: ":"),
-           let offset = UInt32(spec[spec.index(after: colon)...]) {
-            do { output = try GPIOOutput(chip: String(spec[..<colon]), offset: offset) }
+        if output == nil, let line = config.alarmGPIO {
+            do { output = try GPIOOutput(chip: line.chip, offset: line.offset) }
             catch { throw DaemonError("alarm_gpio: \(error)") }
         }
         alarmOutput = AlarmOutput(output, log: log)
@@ -242,8 +238,6 @@ public final class Daemon {
                 server.broadcast(Frames.notice("tare", why, ok: false), droppable: false, nowNs: sensor.clock.nowNs())
             case .scaleRefused(let why):
                 log("core refused a new scale: \(why)")
-            case .point(let label, let at):
-                session.map { $0.record(SessionEncoding.point(label, atNs: $0.relative(at))) }
             case .finished:
                 break
             }

@@ -1,8 +1,9 @@
+import HoldfastTrace
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSensors
 import HoldfastSession
-import HoldfastSimulator
+import HoldfastEmulation
 import Synchronization
 
 /// What a finished replay found.

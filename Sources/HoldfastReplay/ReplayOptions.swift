@@ -1,5 +1,6 @@
+import HoldfastTrace
 import HoldfastCore
-import HoldfastSimulator
+import HoldfastEmulation
 
 /// What to replay and how.
 public struct ReplayOptions: Sendable {

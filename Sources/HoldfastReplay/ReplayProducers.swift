@@ -1,8 +1,9 @@
+import HoldfastTrace
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSensors
 import HoldfastSession
-import HoldfastSimulator
+import HoldfastEmulation
 
 /// The sample source of a replay: fills the ring on the calling thread.
 protocol ReplayProducer {

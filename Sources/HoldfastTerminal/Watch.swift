@@ -1,3 +1,4 @@
+import HoldfastProtocol
 import CLinux
 import HoldfastCore
 import HoldfastPOSIX

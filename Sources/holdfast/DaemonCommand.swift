@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import HoldfastConfig
 import HoldfastCore
 import HoldfastDaemon
 import HoldfastPOSIX
@@ -10,56 +11,35 @@ struct DaemonCommand: ParsableCommand {
         abstract: "Run the Holdfast service: acquire, detect holds, serve the live socket, write session files.",
         discussion: """
             Reads the configuration file (default /etc/holdfast/holdfast.conf, when present), then the flags, \
-            which override it. Keys and the socket protocol: docs/daemon.md, docs/protocol.md.
+            which override it: every key is also a flag, --key-name VALUE. The keys (--keys lists them):
+            \(ConfigKeys.all.map { "  \($0.flag) \($0.value)" }.joined(separator: "\n"))
+            The socket protocol: docs/protocol.md.
             """)
 
     @Option(help: "Configuration file (KEY = VALUE lines).")
     var config: String?
 
-    @Option var sensor: String?
-    @Option var bus: String?
-    @Option var address: String?
-    @Option(name: .customLong("rate-hz")) var rateHz: String?
-    @Option var drdy: String?
-    @Option var calibration: String?
-    @Option(name: .customLong("state-dir")) var stateDir: String?
-    @Option var socket: String?
-    @Option var scale: String?
-    @Option(name: .customLong("start-n")) var startN: String?
-    @Option(name: .customLong("end-n")) var endN: String?
-    @Option(name: .customLong("max-dip-s")) var maxDipS: String?
-    @Option(name: .customLong("max-regrip-s")) var maxRegripS: String?
-    @Option(name: .customLong("min-hold-s")) var minHoldS: String?
-    @Option(name: .customLong("cutoff-hz")) var cutoffHz: String?
-    @Option(name: .customLong("alarm-level")) var alarmLevel: String?
-    @Option(name: .customLong("alarm-gpio")) var alarmGPIO: String?
-    @Option(name: .customLong("realtime-priority")) var realtimePriority: String?
-    @Option var cpu: String?
-    @Option(name: .customLong("frame-hz")) var frameHz: String?
-    @Option(name: .customLong("emulate-trace")) var emulateTrace: String?
-    @Option(name: .customLong("emulate-speed")) var emulateSpeed: String?
-    @Option(name: .customLong("emulate-faults")) var emulateFaults: String?
-    @Option var client: String?
+    @Flag(help: "Print the configuration keys, their defaults and meanings (the table in docs/daemon.md), and exit.")
+    var keys = false
 
-    func resolved() throws -> DaemonConfig {
-        var result = DaemonConfig()
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var settings: [String] = []
+
+    func resolved() throws -> HoldfastSettings {
+        var result = HoldfastSettings()
         let path = config ?? (FileManager.default.fileExists(atPath: "/etc/holdfast/holdfast.conf") ? "/etc/holdfast/holdfast.conf" : nil)
         if let path {
             let text = try configurationText(path)
             do { try result.apply(fileText: text, source: path) } catch { throw CommandFailure(error.description) }
         }
-        let flags: [(String, String?)] = [
-            ("sensor", sensor), ("bus", bus), ("address", address), ("rate_hz", rateHz), ("drdy", drdy), ("calibration", calibration),
-            ("state_dir", stateDir), ("socket", socket), ("scale", scale), ("start_n", startN), ("end_n", endN),
-            ("max_dip_s", maxDipS), ("max_regrip_s", maxRegripS), ("min_hold_s", minHoldS), ("cutoff_hz", cutoffHz), ("alarm_level", alarmLevel),
-            ("alarm_gpio", alarmGPIO), ("realtime_priority", realtimePriority), ("cpu", cpu), ("frame_hz", frameHz),
-            ("emulate_trace", emulateTrace), ("emulate_speed", emulateSpeed), ("emulate_faults", emulateFaults),
-            ("client", client),
-        ]
-        do {
-            for (key, value) in flags {
-                guard let value else { continue }
-                try result.set(key, value, from: .flag("--\(key.replacing("_", with: "-")) \(value)"))
+        do throws(ConfigError) {
+            var rest = settings[...]
+            while let flag = rest.popFirst() {
+                guard let key = ConfigKeys.flagged(flag) else {
+                    throw ConfigError(.flag(flag), key: flag, reason: "unknown option (holdfast daemon --keys lists them)")
+                }
+                guard let value = rest.popFirst() else { throw ConfigError(.flag(flag), key: key.name, reason: "needs a value") }
+                try result.set(key.name, value, from: .flag("\(flag) \(value)"))
             }
             return try result.validated()
         } catch {
@@ -94,16 +74,21 @@ struct DaemonCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = try resolved()
+        if keys {
+            print(ConfigKeys.markdownTable, terminator: "")
+            return
+        }
+        let settings = try resolved()
         let log = DaemonLog()
         let daemon: Daemon
         do {
-            daemon = try Daemon(config: config, environment: ProcessInfo.processInfo.environment) { message in
+            let sensor = try SensorSources.open(settings.sensor, socket: settings.daemon.socketPath) { log.write($0) }
+            daemon = try Daemon(config: settings.daemon, sensor: sensor, environment: ProcessInfo.processInfo.environment) { message in
                 log.write(message)
             }
         } catch {
             log.flush(timeoutMs: 1000)
-            throw CommandFailure(error.description)
+            throw CommandFailure("\(error)")
         }
         let status = daemon.run()
         log.flush(timeoutMs: 2000)

@@ -3,7 +3,7 @@ import FoundationEssentials
 import HoldfastPOSIX
 import HoldfastReplay
 import HoldfastTerminal
-import HoldfastSimulator
+import HoldfastEmulation
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         if !replay { return try runLive() }
         do {
-            let directory = try workDir ?? ScenarioFile.temporaryDirectory()
+            let directory = try workDir ?? makeTemporaryDirectory()
             let loaded = try ScenarioFile.load(scenario)
             let trace = directory + "/\(loaded.name).csv"
             let session = directory + "/\(loaded.name).session.jsonl"
@@ -63,7 +63,7 @@ extension DemoCommand {
         let loaded: Scenario
         let trace: String
         do {
-            directory = try workDir ?? ScenarioFile.temporaryDirectory()
+            directory = try workDir ?? makeTemporaryDirectory()
             loaded = try ScenarioFile.load(scenario)
             trace = directory + "/\(loaded.name).csv"
             try ScenarioFile.writeTrace(loaded, to: trace)

@@ -1,9 +1,11 @@
+import HoldfastProtocol
+import HoldfastTrace
 import ArgumentParser
 import HoldfastCore
 import HoldfastLinux
 import HoldfastPOSIX
 import HoldfastSensors
-import HoldfastSimulator
+import HoldfastEmulation
 import HoldfastTerminal
 
 /// The hardware-in-the-loop feeder: plays a trace into the kernel's i2c-stub

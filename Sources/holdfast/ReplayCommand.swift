@@ -1,7 +1,7 @@
 import HoldfastPOSIX
 import ArgumentParser
 import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import HoldfastProtocol
 import ArgumentParser
 import HoldfastJSON
 import HoldfastTerminal

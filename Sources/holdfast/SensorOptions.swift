@@ -2,7 +2,7 @@ import ArgumentParser
 import HoldfastCore
 import HoldfastLinux
 import HoldfastSensors
-import HoldfastSimulator
+import HoldfastEmulation
 
 /// Which sensor, on which bus, with which data-ready line: shared by the
 /// commands that talk to a sensor. `--bus emulated` uses the register-level
@@ -38,12 +38,11 @@ struct SensorOptions: ParsableArguments {
         return value
     }
 
-    func parsedLine(_ text: String) throws -> (chip: String, offset: UInt32) {
-        guard let colon = text.lastIndex(of: ":"), let offset = UInt32(text[text.index(after: colon)...]),
-              colon != text.startIndex else {
+    func parsedLine(_ text: String) throws -> LineAddress {
+        guard let line = LineAddress(parsing: text) else {
             throw ValidationError("--drdy \(text): expected CHIP:OFFSET, e.g. gpiochip0:17")
         }
-        return (String(text[..<colon]), offset)
+        return line
     }
 
     /// An opened sensor: driver, optional line and clock.
@@ -63,14 +62,8 @@ struct SensorOptions: ParsableArguments {
             let emulated = try EmulatedSensor(chip, force: load)
             return Opened(driver: emulated.driver, line: emulated.line, clock: emulated.clock, load: load, emulated: emulated)
         }
-        let i2c = try LinuxI2CBus(path: bus)
-        let clock = SystemMonotonicClock()
-        let driver = try chip.driver(bus: i2c, clock: clock, address: try parsedAddress())
-        var line: DataReadyLine?
-        if let drdy {
-            let (chipName, offset) = try parsedLine(drdy)
-            line = try GPIODataReadyLine(chip: chipName, offset: offset, edge: driver.dataReadyEdge)
-        }
+        let (driver, line, clock) = try LinuxSensor.open(chip, bus: bus, address: try parsedAddress(),
+                                                         dataReady: try drdy.map(parsedLine))
         return Opened(driver: driver, line: line, clock: clock, load: nil, emulated: nil)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastEmulation
 import HoldfastReplay
 
 struct SimulateCommand: ParsableCommand {

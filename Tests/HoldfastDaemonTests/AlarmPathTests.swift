@@ -1,7 +1,7 @@
 import Foundation
 @testable import HoldfastDaemon
 import HoldfastPOSIX
-import HoldfastReplay
+import HoldfastEmulation
 import Synchronization
 import Testing
 
@@ -44,7 +44,7 @@ final class InProcessDaemon: @unchecked Sendable {  // `daemon` is touched by it
     let log = LogLines()
 
     init(scenario: String, fileCalls: LogFileCalls, alarmSwitch: AlarmSwitch?) throws {
-        directory = try ScenarioFile.temporaryDirectory()
+        directory = try makeTemporaryDirectory()
         socketPath = directory + "/holdfast.sock"
         stateDirectory = directory + "/sessions"
         let trace = directory + "/trace.csv"
@@ -52,14 +52,13 @@ final class InProcessDaemon: @unchecked Sendable {  // `daemon` is touched by it
         try scenario.write(toFile: scenarioPath, atomically: true, encoding: .utf8)
         try ScenarioFile.writeTrace(try ScenarioFile.load(scenarioPath), to: trace)
         var config = DaemonConfig()
-        config.bus = "emulated"
-        config.emulateTrace = trace
         config.socketPath = socketPath
         config.stateDirectory = stateDirectory
         config.realtimePriority = nil
         config.frameHz = 50
+        let sensor = try EmulatedSession.play(trace, chip: .nau7802, speed: 1, faults: FaultPlan(), sampleRateHz: nil) { _, _ in }
         let log = self.log
-        daemon = try Daemon(config: config.validated(), environment: [:], log: { line in log.append(line) },
+        daemon = try Daemon(config: config, sensor: sensor, environment: [:], log: { line in log.append(line) },
                             fileCalls: fileCalls, alarmSwitch: alarmSwitch)
         thread = try JoinableThread(name: "daemon under test") { [self] in
             let code = daemon.run()

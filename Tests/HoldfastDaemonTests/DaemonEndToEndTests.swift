@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastTestSupport
 import Testing
 
 /// The real daemon process on an emulated sensor, over its socket.

@@ -1,5 +1,6 @@
 import Foundation
-import HoldfastReplay
+import HoldfastEmulation
+import HoldfastPOSIX
 import Testing
 
 /// Runs the real `holdfast daemon` binary on an emulated sensor playing a
@@ -26,7 +27,7 @@ final class DaemonHarness {
     /// `stateDirectory` and `socketPath` default to fresh ones in a scratch directory.
     init(scenario: String, speed: Double, extra: [String] = [], environment: [String: String] = [:],
          stateDirectory: String? = nil, socketPath: String? = nil, stderr: Pipe = Pipe()) throws {
-        directory = try ScenarioFile.temporaryDirectory()
+        directory = try makeTemporaryDirectory()
         self.socketPath = socketPath ?? directory + "/holdfast.sock"
         self.stateDirectory = stateDirectory ?? directory + "/sessions"
         self.stderr = stderr

@@ -1,7 +1,6 @@
 import Foundation
 import HoldfastPOSIX
-import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
 import Synchronization
 import Testing
 
@@ -141,7 +140,7 @@ struct DaemonReliabilityTests {
 
     /// A state directory that cannot be written is a fault in every live frame, not only a log line.
     @Test func anUnwritableStateDirectoryIsAFaultTheTherapistSees() throws {
-        let scratch = try ScenarioFile.temporaryDirectory()
+        let scratch = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let notADirectory = scratch + "/state"
         try "a regular file, not a directory\n".write(toFile: notADirectory, atomically: true, encoding: .utf8)
@@ -172,7 +171,7 @@ struct DaemonReliabilityTests {
     }
 
     @Test func aSocketPathNamingAFileIsRefusedAndTheFileKept() throws {
-        let scratch = try ScenarioFile.temporaryDirectory()
+        let scratch = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let path = scratch + "/notes.txt"
         try "keep me\n".write(toFile: path, atomically: true, encoding: .utf8)
@@ -281,7 +280,7 @@ final class NotifySocket: @unchecked Sendable {  // `received` is guarded by its
     private let directory: String
 
     init() throws {
-        directory = try ScenarioFile.temporaryDirectory()
+        directory = try makeTemporaryDirectory()
         path = directory + "/notify"
         fd = try UnixSocket.make(SOCK_DGRAM, for: path)
         guard (try UnixSocket.withAddress(path) { bind(fd, $0, $1) }) == 0 else { throw HarnessError("cannot bind \(path)") }
@@ -320,7 +319,7 @@ final class TinyFileSystem {
     private var filler: String { path + "/filler" }
 
     init(megabytes: Int) throws {
-        path = try ScenarioFile.temporaryDirectory()
+        path = try makeTemporaryDirectory()
         guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path]) == 0 else {
             throw HarnessError("cannot mount a tmpfs on \(path)")
         }

@@ -1,7 +1,8 @@
 import Foundation
 import HoldfastCore
 import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
+import HoldfastTestSupport
 import Testing
 
 /// The numbers on realistic clinic signals: a sensitive client's scale,

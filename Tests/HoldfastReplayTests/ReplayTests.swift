@@ -1,6 +1,7 @@
 import Foundation
 import HoldfastCore
 import HoldfastReplay
+import HoldfastTestSupport
 import Testing
 
 @Suite("Replay")

@@ -1,7 +1,8 @@
 import Foundation
 import HoldfastCore
 import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
+import HoldfastTestSupport
 import Testing
 
 /// Every bundled scenario, synthesised at test time, replayed through the

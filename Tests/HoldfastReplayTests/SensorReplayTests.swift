@@ -1,7 +1,8 @@
 import Foundation
 import HoldfastCore
 import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
+import HoldfastTestSupport
 import Testing
 
 /// Faults and drift through the whole sensor path: the session still

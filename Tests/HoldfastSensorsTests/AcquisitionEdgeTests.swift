@@ -1,7 +1,7 @@
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSensors
-import HoldfastSimulator
+import HoldfastEmulation
 import Testing
 
 /// The acquisition loop against a scripted chip and line: what it does with

@@ -1,7 +1,7 @@
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSensors
-import HoldfastSimulator
+import HoldfastEmulation
 import Testing
 
 /// The real drivers and acquisition loop against the register-level

@@ -1,7 +1,8 @@
+import HoldfastTrace
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
 
 /// Generates a long 1 kHz trace and times parsing it, next to the plain Python
 /// reference (`Benchmarks/reference/parse_trace.py`) on the same file, and replaying it.
@@ -57,7 +58,7 @@ enum ReplayBenchmark {
     }
 
     static func run(minutes: Int, rounds: Int) throws -> Result {
-        let directory = try ScenarioFile.temporaryDirectory()
+        let directory = try makeTemporaryDirectory()
         defer {
             for name in ["long.scenario", "long.csv", "long.jsonl", "spaced.csv"] { unlink(directory + "/" + name) }
             rmdir(directory)

@@ -1,7 +1,7 @@
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSensors
-import HoldfastSimulator
+import HoldfastEmulation
 import Synchronization
 
 /// The sensor path in real time: an emulated chip whose conversions

@@ -2,7 +2,7 @@ import AllocationCounter
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastReplay
-import HoldfastSimulator
+import HoldfastEmulation
 import ReferenceKernels
 
 // holdfast-bench: prints figures, asserts no times. Ratios compare

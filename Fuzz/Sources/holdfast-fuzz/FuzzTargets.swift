@@ -1,9 +1,11 @@
+import HoldfastTrace
 import HoldfastCore
+import HoldfastConfig
 import HoldfastDaemon
 import HoldfastJSON
 import HoldfastPOSIX
 import HoldfastSession
-import HoldfastSimulator
+import HoldfastEmulation
 
 // One binary, five targets: HOLDFAST_FUZZ_TARGET picks which (trace, session,
 // config, control, json). Each feeds libFuzzer's input to the real parser and checks,
@@ -63,8 +65,8 @@ func fuzzSession(_ bytes: UnsafeBufferPointer<UInt8>) {
 }
 
 func fuzzConfig(_ bytes: UnsafeBufferPointer<UInt8>) {
-    var config = DaemonConfig()
-    do {
+    var config = HoldfastSettings()
+    do throws(ConfigError) {
         try config.apply(fileText: String(decoding: bytes, as: UTF8.self), source: "fuzz.conf")
         _ = try config.validated()
     } catch {

@@ -52,7 +52,7 @@ public struct PressureScale: Sendable, Equatable {
         for (i, item) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
             let parts = item.split(separator: "=", omittingEmptySubsequences: false)
             guard parts.count == 2,
-                  let f = Double(parts[0].trimmingSpaces), let l = Double(parts[1].trimmingSpaces)
+                  let f = Double(parts[0].trimmingCharacters), let l = Double(parts[1].trimmingCharacters)
             else { throw .malformedPoint(index: i, String(item)) }
             parsed.append(Point(forceN: f, level: l))
         }
@@ -163,14 +163,5 @@ public enum ScaleError: Error, Equatable, CustomStringConvertible {
         case .levelOutOfRange(let i, let l): "point \(i + 1): level \(l) is out of range (0 ... 10)"
         case .notIncreasing(let i): "point \(i + 1): forces and levels must both be strictly increasing"
         }
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: Substring {
-        var s = self
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return s
     }
 }

@@ -1,5 +1,5 @@
 import HoldfastJSON
-import HoldfastSimulator
+import HoldfastCore
 
 /// A command from a control-socket client, validated. See docs/protocol.md.
 /// Public so that tools outside the daemon (the fuzz target in Fuzz/) parse a

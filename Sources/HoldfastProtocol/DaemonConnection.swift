@@ -9,17 +9,17 @@ import HoldfastPOSIX
 /// block `connect` for ever, with the watch's keys and Ctrl-C dead), and
 /// incoming lines are bounded (a 300 MB line without a newline is a broken
 /// daemon, not something to buffer).
-final class DaemonConnection {
+public final class DaemonConnection {
     /// A daemon message is a few hundred bytes; its longest (a hello with a long scale) a few kilobytes.
-    static let maxLineBytes = 64 * 1024
+    public static let maxLineBytes = 64 * 1024
     /// Read at most this much per `receive`, so one busy connection cannot hold up the watch's loop.
     static let maxReadPerCall = 1 << 20
 
-    let fd: Int32
+    public let fd: Int32
     private var lines = LineBuffer(maxLineBytes: DaemonConnection.maxLineBytes)
 
     /// Why a connection could not be made.
-    enum ConnectFailure: Error, Equatable {
+    public enum ConnectFailure: Error, Equatable {
         /// Nothing listens there, or the path is not a socket.
         case notRunning
         /// The daemon is there but did not accept within the deadline (its backlog is full: stuck).
@@ -27,7 +27,7 @@ final class DaemonConnection {
     }
 
     /// What `receive` found.
-    enum Received {
+    public enum Received {
         case messages([[String: Any]])
         /// The daemon closed the connection (or it failed).
         case closed
@@ -37,7 +37,7 @@ final class DaemonConnection {
 
     /// Connects, trying until `deadlineNs` (CLOCK_MONOTONIC) while the daemon's
     /// backlog is full; a deadline in the past tries once.
-    init(path: String, deadlineNs: Int64) throws(ConnectFailure) {
+    public init(path: String, deadlineNs: Int64) throws(ConnectFailure) {
         // Everything happens on a local descriptor; `fd` is set only on success, so a
         // failed init never reaches deinit (which would close the number a second time,
         // by then perhaps another thread's file).
@@ -78,7 +78,7 @@ final class DaemonConnection {
     deinit { close(fd) }
 
     /// Reads what is there (up to `maxReadPerCall`) and returns the complete messages.
-    func receive() -> Received {
+    public func receive() -> Received {
         var chunk = [UInt8](repeating: 0, count: 65536)
         var gone = false
         var total = 0
@@ -102,7 +102,7 @@ final class DaemonConnection {
         return gone && messages.isEmpty ? .closed : .messages(messages)
     }
 
-    func send(_ object: [String: Any]) {
+    public func send(_ object: [String: Any]) {
         let data = Array((JSON.text(object) + "\n").utf8)
         _ = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }

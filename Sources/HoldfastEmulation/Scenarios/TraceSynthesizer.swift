@@ -1,3 +1,4 @@
+import HoldfastTrace
 import HoldfastCore
 import HoldfastPOSIX
 

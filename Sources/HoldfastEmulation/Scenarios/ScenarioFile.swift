@@ -1,13 +1,13 @@
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSession
-import HoldfastSimulator
+import HoldfastEmulation
 
 /// Scenario files on disk: loading them and writing their traces and truth.
 public enum ScenarioFile {
     /// Reads and parses a scenario; its name is the file name without ".scenario".
     public static func load(_ path: String) throws -> Scenario {
-        let text = try readText(path)
+        let text = try String(decoding: try readFile(path, limit: 1 << 20), as: UTF8.self)
         var name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".scenario") { name.removeLast(".scenario".count) }
         return try Scenario(parsing: text, name: name, source: path)
@@ -43,19 +43,5 @@ public enum ScenarioFile {
             try out.write(line.line())
         }
         try out.close()
-    }
-
-    /// A fresh private directory under $TMPDIR (or /tmp).
-    public static func temporaryDirectory() throws -> String {
-        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array((base + "/holdfast-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-        guard made else { throw SystemError("mkdtemp", base, errno: errno) }
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }  // non-empty: never nil
-    }
-
-    /// A whole small text file (scenarios are a few kilobytes).
-    static func readText(_ path: String) throws(SystemError) -> String {
-        String(decoding: try readFile(path, limit: 1 << 20), as: UTF8.self)
     }
 }

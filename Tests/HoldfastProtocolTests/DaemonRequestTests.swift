@@ -1,6 +1,7 @@
+@testable import HoldfastProtocol
 import Foundation
 import HoldfastPOSIX
-@testable import HoldfastTerminal
+
 import Testing
 
 /// `holdfast send` and the watch against daemons that misbehave: nothing waits for ever.

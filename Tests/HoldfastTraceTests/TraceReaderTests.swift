@@ -1,6 +1,7 @@
+import HoldfastTrace
 import Foundation
 import HoldfastCore
-import HoldfastSimulator
+import HoldfastEmulation
 import Testing
 
 @Suite("Trace reader")

@@ -1,5 +1,5 @@
 import HoldfastCore
-import HoldfastSimulator
+import HoldfastEmulation
 import Testing
 
 @Suite("Scenarios")

@@ -1,5 +1,6 @@
 import Foundation
 import HoldfastSession
+import HoldfastTestSupport
 import Testing
 
 @Suite("Session file reader")

@@ -5,12 +5,17 @@ import HoldfastPOSIX
 /// letters, digits, `-` and `_`, so a name can never leave the state
 /// directory or carry control characters into a terminal.
 public enum SessionName {
-    public static func sanitisedClient(_ raw: String) throws(ConfigValueError) -> String {
+    /// A pseudonym that cannot be used in a file name, with the reason.
+    public struct InvalidClient: Error, Equatable {
+        public let reason: String
+    }
+
+    public static func sanitisedClient(_ raw: String) throws(InvalidClient) -> String {
         let ok = !raw.isEmpty && raw.utf8.count <= 32 && raw.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
         }
         guard ok else {
-            throw ConfigValueError(reason: "client pseudonym \"\(raw.prefix(40))\" may contain only letters, digits, - and _ (1 to 32)")
+            throw InvalidClient(reason: "client pseudonym \"\(raw.prefix(40))\" may contain only letters, digits, - and _ (1 to 32)")
         }
         return raw
     }

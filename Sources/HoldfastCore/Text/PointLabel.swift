@@ -1,4 +1,3 @@
-import HoldfastCore
 
 /// Validation of the text therapists type: labels of treatment points
 /// ("upper trapezius L") and notes of marks ("client reports relief"). Both end
@@ -49,14 +48,5 @@ public enum PointLabelError: Error, Equatable, CustomStringConvertible {
         case .forbiddenCharacter(let c): "contains \"\(c)\" (commas and double quotes are not allowed)"
         case .invalidUTF8: "is not valid UTF-8"
         }
-    }
-}
-
-extension Substring {
-    var trimmingCharacters: Substring {
-        var s = self
-        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
-        return s
     }
 }

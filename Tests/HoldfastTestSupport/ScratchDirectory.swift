@@ -1,18 +1,18 @@
 import Foundation
-import HoldfastReplay
+import HoldfastPOSIX
 
 /// Scratch files for a test, removed when it ends.
-final class ScratchDirectory {
-    let path: String
-    init() throws {
-        path = try ScenarioFile.temporaryDirectory()
+public final class ScratchDirectory {
+    public let path: String
+    public init() throws {
+        path = try makeTemporaryDirectory()
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let p = file(name)
         try Data(text.utf8).write(to: URL(fileURLWithPath: p))
         return p
@@ -20,7 +20,7 @@ final class ScratchDirectory {
 }
 
 /// Reads a JSON Lines file into dictionaries.
-func readJSONLines(_ path: String) throws -> [[String: Any]] {
+public func readJSONLines(_ path: String) throws -> [[String: Any]] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     return try text.split(separator: "\n").map { line in
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
@@ -30,4 +30,4 @@ func readJSONLines(_ path: String) throws -> [[String: Any]] {
     }
 }
 
-func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+public func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }

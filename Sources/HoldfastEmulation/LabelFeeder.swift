@@ -1,0 +1,63 @@
+import HoldfastPOSIX
+import HoldfastProtocol
+import Synchronization
+
+/// Sends a played session's point labels to the daemon over its control
+/// socket, as a therapist's key or foot pedal would: the daemon learns them
+/// the way it learns any label, and never knows it is being fed a recording
+/// (gpsd's fake feeder, kept outside the daemon).
+///
+/// `enqueue` is called from the acquisition thread as the emulated chip
+/// reaches a label's row: it only queues. A thread of its own sends, one
+/// `point` command each, retrying while the daemon is still starting.
+public final class LabelFeeder: Sendable {
+    private let pending = Mutex<[String]>([])
+    /// A pipe: `enqueue` writes a byte, the sending thread waits to read one.
+    private let wake: (read: Int32, write: Int32)
+    private let socket: String
+    private let log: @Sendable (String) -> Void
+
+    public init(socket: String, log: @escaping @Sendable (String) -> Void) throws(SystemError) {
+        self.socket = socket
+        self.log = log
+        var fds: [Int32] = [-1, -1]
+        _ = try retryingOnInterrupt("pipe", "label feeder") { pipe(&fds) }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        wake = (fds[0], fds[1])
+        _ = try JoinableThread(name: "label feeder") { [self] in run() }  // detached: runs as long as the process
+    }
+
+    /// Queues a label to send (any thread; never blocks).
+    public func enqueue(_ label: String) {
+        pending.withLock { $0.append(label) }
+        var one: UInt8 = 1
+        _ = write(wake.write, &one, 1)
+    }
+
+    private func run() {
+        while true {
+            var byte: UInt8 = 0
+            guard read(wake.read, &byte, 1) >= 0 || errno == EINTR else { return }  // blocks until woken
+            let labels = pending.withLock { list in
+                defer { list.removeAll() }
+                return list
+            }
+            for label in labels { send(label) }
+        }
+    }
+
+    /// One `point` command; while the daemon is starting, tries again for up to 10 s.
+    private func send(_ label: String) {
+        let deadline = monotonicNanoseconds() + 10_000_000_000
+        while true {
+            switch DaemonRequest.send(["cmd": "point", "label": label], socket: socket) {
+            case .success: return
+            case .failure(.notRunning(_)) where monotonicNanoseconds() < deadline:
+                usleep(20_000)
+            case .failure(let why):
+                log("label feeder: point \"\(label)\" not sent: \(why)")
+                return
+            }
+        }
+    }
+}
