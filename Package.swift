@@ -10,7 +10,7 @@ import PackageDescription
 //     ├─► HoldfastTerminal ──► HoldfastProtocol
 //     └─► HoldfastLinux ──► HoldfastSensors, CI2C, CGPIOD, CLinux
 //   HoldfastEmulation ──► HoldfastSensors, HoldfastTrace, HoldfastProtocol (the label feeder is a client)
-//   HoldfastProtocol, HoldfastSession ──► HoldfastJSON
+//   HoldfastProtocol ──► HoldfastSession (a hold message is the file's record) ──► HoldfastJSON
 //   HoldfastSensors, HoldfastTrace, HoldfastJSON ──► HoldfastPOSIX, HoldfastCore
 //
 // HoldfastCore uses only the standard library and Synchronization, so the
@@ -56,7 +56,7 @@ let package = Package(
         // Session records and files: the byte-exact writer, the reader.
         .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
         // The control protocol: messages, and a client for the watch, `holdfast send` and tests.
-        .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
+        .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "HoldfastSession"]),
         // Emulated chips with faults, virtual and scaled clocks, scenarios, their traces and ground truth,
         // a played session and its label feeder. Never imported by the daemon.
         .target(name: "HoldfastEmulation",

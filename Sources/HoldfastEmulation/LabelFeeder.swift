@@ -50,7 +50,7 @@ public final class LabelFeeder: Sendable {
     private func send(_ label: String) {
         let deadline = monotonicNanoseconds() + 10_000_000_000
         while true {
-            switch DaemonRequest.send(["cmd": "point", "label": label], socket: socket) {
+            switch DaemonRequest.send(.point(label), socket: socket) {
             case .success: return
             case .failure(.notRunning(_)) where monotonicNanoseconds() < deadline:
                 usleep(20_000)

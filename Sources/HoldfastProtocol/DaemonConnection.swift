@@ -1,5 +1,4 @@
 import HoldfastCore
-import HoldfastJSON
 import HoldfastPOSIX
 
 /// A connection to the daemon's control socket: JSON lines in and out.
@@ -28,7 +27,8 @@ public final class DaemonConnection {
 
     /// What `receive` found.
     public enum Received {
-        case messages([[String: Any]])
+        /// The messages that came; lines that are not protocol messages are skipped (`skipped` counts them).
+        case messages([DaemonMessage])
         /// The daemon closed the connection (or it failed).
         case closed
         /// The daemon sent a line longer than `maxLineBytes`: the connection is unusable.
@@ -82,7 +82,7 @@ public final class DaemonConnection {
         var chunk = [UInt8](repeating: 0, count: 65536)
         var gone = false
         var total = 0
-        var messages: [[String: Any]] = []
+        var messages: [DaemonMessage] = []
         while total < Self.maxReadPerCall {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
@@ -90,7 +90,7 @@ public final class DaemonConnection {
                 chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
                 while let next = lines.nextLine() {
                     guard case .success(let line) = next else { return .lineTooLong }
-                    if let m = JSON.object(from: line) { messages.append(m) }
+                    if let m = try? DaemonMessage.decode(line) { messages.append(m) } else { skipped += 1 }
                 }
                 continue
             }
@@ -102,8 +102,12 @@ public final class DaemonConnection {
         return gone && messages.isEmpty ? .closed : .messages(messages)
     }
 
-    public func send(_ object: [String: Any]) {
-        let data = Array((JSON.text(object) + "\n").utf8)
+    /// Lines from the daemon that were not protocol messages (a daemon newer than this client, or broken).
+    public private(set) var skipped = 0
+
+    /// Sends a command (with `id`, to find its reply among the broadcasts).
+    public func send(_ command: ControlCommand, id: String? = nil) {
+        let data = command.line(id: id)
         _ = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }
