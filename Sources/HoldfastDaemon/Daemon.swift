@@ -19,7 +19,7 @@ import Synchronization
 /// is switched and the message sent before anything else is done.
 public final class Daemon {
     private var config: DaemonConfig
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     private let sensor: SensorSource
     private let ring: SPSCRing<Sample>
     private let core: CoreLoop
@@ -61,7 +61,7 @@ public final class Daemon {
     /// Reads `sensor` (already open: a chip on a bus, or an emulated one — the daemon does not know which).
     /// `fileCalls` and `alarmSwitch` are seams for tests (a slow or full disk, a failing buzzer).
     public init(config: DaemonConfig, sensor: SensorSource, environment: [String: String],
-                log: @escaping @Sendable (String) -> Void,
+                log: Log,
                 fileCalls: LogFileCalls = SystemLogFileCalls(), alarmSwitch: AlarmSwitch? = nil) throws(DaemonError) {
         self.config = config
         self.log = log
@@ -113,23 +113,23 @@ public final class Daemon {
         let log = self.log
         do {
             acquisitionThread = try JoinableThread(name: "acquisition") {
-                RealtimeScheduling.apply(fifoPriority: config.realtimePriority, cpu: config.cpu).forEach(log)
+                RealtimeScheduling.apply(fifoPriority: config.realtimePriority, cpu: config.cpu).forEach(log.warning)
                 acquisition.run(until: { stop.isSet })
             }
             let core = self.core
             coreThread = try JoinableThread(name: "core") { core.run() }
         } catch {
-            log("cannot start threads: \(error)")
+            log.error("cannot start threads: \(error)")
             return 1
         }
         startSession(client: config.client)
-        log("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
+        log.info("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
         let t = treatment.thresholds
-        log("holds start at \(DecimalText.fixed(t.startN, decimals: 2)) N and end at \(DecimalText.fixed(t.endN, decimals: 2)) N")
-        if let warning = treatment.warning { log("warning: \(warning)") }
+        log.info("holds start at \(DecimalText.fixed(t.startN, decimals: 2)) N and end at \(DecimalText.fixed(t.endN, decimals: 2)) N")
+        if let warning = treatment.warning { log.warning(warning) }
         if let alarmN = treatment.scale.force(atLevel: config.alarmLevel),
            let lag = SignalChain.rampCrossingDelayNs(treatment.signalConfig, levelN: alarmN, newtonsPerSecond: 10) {
-            log("the filtered force reaches the alarm level \(lag / 1_000_000) ms after the force does on a 10 N/s ramp")
+            log.info("the filtered force reaches the alarm level \(lag / 1_000_000) ms after the force does on a 10 N/s ramp")
         }
         notifier.notify("READY=1\nSTATUS=acquiring from \(sensor.description)")
 
@@ -178,10 +178,10 @@ public final class Daemon {
             guard signal > 0 else { return false }
             switch signal {
             case SIGTERM, SIGINT:
-                log("holdfast: signal \(signal), finishing")
+                log.notice("holdfast: signal \(signal), finishing")
                 return true
             default:
-                log("holdfast: signal \(signal) ignored (SIGTERM or SIGINT stop the daemon)")
+                log.notice("holdfast: signal \(signal) ignored (SIGTERM or SIGINT stop the daemon)")
             }
         }
     }
@@ -223,7 +223,7 @@ public final class Daemon {
             case .alarm(let on, let at, let force):
                 let level = treatment.scale.level(atForce: Q16.newtons(force))
                 session?.alarm(on: on, crossingNs: at, forceQ16: force, level: level)
-                if on { log("over-pressure alarm: level \(DecimalText.fixed(level, decimals: 1))") }
+                if on { log.notice("over-pressure alarm: level \(DecimalText.fixed(level, decimals: 1))") }
             case .hold(let record):
                 if let session {
                     let (line, ticket) = session.hold(record, timeline: treatment.timeline, scale: treatment.scale)
@@ -233,14 +233,14 @@ public final class Daemon {
                 session?.touch()
             case .gap(let at, let missing):
                 session.map { $0.record(SessionEncoding.gap(atNs: $0.relative(at), missingNs: missing)) }
-                log("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
+                log.warning("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
             case .tared(let offset, let at):
                 session.map { $0.record(SessionEncoding.tare(offsetCounts: offset, atNs: $0.relative(at))) }
                 notify(DaemonMessage.Notice(about: "tare", ok: true, message: "zero set (\(offset) counts)"))
             case .tareRefused(let why):
                 notify(DaemonMessage.Notice(about: "tare", ok: false, message: why))
             case .scaleRefused(let why):
-                log("core refused a new scale: \(why)")
+                log.error("core refused a new scale: \(why)")
             case .finished:
                 break
             }
@@ -306,15 +306,15 @@ public final class Daemon {
         alarmOutput.set(false)
         let outcome = writer.finish(deadlineNs: monotonicNanoseconds() + Self.drainSecondsAtExit * 1_000_000_000)
         if outcome.complete {
-            log("holdfast: stopped; every record written")
+            log.info("holdfast: stopped; every record written")
             return Self.exitAllWritten
         }
         if outcome.lost.isEmpty {
-            log("holdfast: stopped; records of \(outcome.spilled.joined(separator: ", ")) could not be written and are "
+            log.warning("holdfast: stopped; records of \(outcome.spilled.joined(separator: ", ")) could not be written and are "
                 + "kept in the reserve: the next start finishes those files")
             return Self.exitRecordsKept
         }
-        log("holdfast: stopped; records of \(outcome.lost.map(\.path).joined(separator: ", ")) could not be written "
+        log.error("holdfast: stopped; records of \(outcome.lost.map(\.path).joined(separator: ", ")) could not be written "
             + "or kept; they are in this log above")
         return Self.exitRecordsLost
     }

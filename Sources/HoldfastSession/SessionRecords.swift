@@ -122,7 +122,7 @@ public enum SessionEncoding {
         line.field("format", sessionFormatVersion)
         line.field("source", raw: src.object())
         line.field("rate_hz", config.sampleRateHz)
-        line.field("calibration", raw: JSONLine.array(points))
+        line.field("scale", raw: JSONLine.array(points))
         line.field("thresholds", raw: thresholds.object())
         line.field("filter", raw: filter.object())
         line.field("zones", raw: zones.object())

@@ -138,3 +138,28 @@ struct SensorHealthTests {
         #expect(SensorHealth.describe(mode: .starting, sinceLastSampleNs: nil) == "disconnected")
     }
 }
+
+@Suite("Daemon log")
+struct DaemonLogTests {
+    /// Under systemd each line carries its syslog priority for the journal; on a terminal, words.
+    @Test(arguments: [true, false])
+    func levelsReachTheLog(journal: Bool) throws {
+        var fds: [Int32] = [-1, -1]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let log = DaemonLog(fd: fds[1], environment: journal ? ["JOURNAL_STREAM": "8:1234"] : [:])
+        log.log.warning("the target zone starts at 2.75 N")
+        log.log.info("session started")
+        log.log.error("cannot create session file")
+        log.flush(timeoutMs: 2000)
+        close(fds[1])
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let n = read(fds[0], &bytes, bytes.count)
+        let text = String(decoding: bytes[..<max(0, n)], as: UTF8.self)
+        if journal {
+            #expect(text == "<4>the target zone starts at 2.75 N\n<6>session started\n<3>cannot create session file\n")
+        } else {
+            #expect(text == "warning: the target zone starts at 2.75 N\nsession started\nerror: cannot create session file\n")
+        }
+    }
+}

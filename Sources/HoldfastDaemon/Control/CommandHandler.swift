@@ -1,3 +1,4 @@
+import HoldfastPOSIX
 import HoldfastCore
 import HoldfastProtocol
 import HoldfastSession
@@ -10,14 +11,14 @@ final class CommandHandler {
     private let sessions: Sessions
     private let core: CoreLoop
     private let frames: FrameEncoder
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     /// Starts a new session (the daemon knows how to name and head it).
     private let startSession: (String?) -> Void
     /// Ends the current session with its summary; returns its file.
     private let endSession: () -> String?
 
     init(treatment: Treatment, sessions: Sessions, core: CoreLoop, frames: FrameEncoder,
-         log: @escaping @Sendable (String) -> Void, startSession: @escaping (String?) -> Void,
+         log: Log, startSession: @escaping (String?) -> Void,
          endSession: @escaping () -> String?) {
         self.treatment = treatment
         self.sessions = sessions
@@ -57,8 +58,8 @@ final class CommandHandler {
             do {
                 let updated = try treatment.rate(forceN: force, level: level)
                 core.commands.push(.setScale(updated))
-                session.map { $0.record(SessionEncoding.calibration(forceN: force, level: level, scale: updated, atNs: $0.relative(t))) }
-                if let warning = treatment.warning, warning != warningBefore { log("warning: \(warning)") }
+                session.map { $0.record(SessionEncoding.rating(forceN: force, level: level, scale: updated, atNs: $0.relative(t))) }
+                if let warning = treatment.warning, warning != warningBefore { log.warning(warning) }
                 return .reply(DaemonMessage.Reply(id: id, scale: updated.text))
             } catch {
                 return .reply(.refusal(id: id, error.reason))

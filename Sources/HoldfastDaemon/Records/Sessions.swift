@@ -1,3 +1,4 @@
+import HoldfastPOSIX
 import HoldfastCore
 import HoldfastSession
 
@@ -6,12 +7,12 @@ import HoldfastSession
 final class Sessions {
     private let writer: RecordWriter
     private let directory: String
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     /// Every file name proposed in this run, so two starts in one second cannot collide.
     private var proposed: Set<String> = []
     private(set) var current: SessionRecorder?
 
-    init(writer: RecordWriter, directory: String, log: @escaping @Sendable (String) -> Void) {
+    init(writer: RecordWriter, directory: String, log: Log) {
         self.writer = writer
         self.directory = directory
         self.log = log
@@ -25,7 +26,7 @@ final class Sessions {
         proposed.insert(recorder.proposedPath)
         current = recorder
         if let point { recorder.record(SessionEncoding.point(point, atNs: 0)) }
-        log("session started: \(recorder.proposedPath)")
+        log.info("session started: \(recorder.proposedPath)")
         return recorder
     }
 
@@ -34,7 +35,7 @@ final class Sessions {
     func end(samplesNow: Int, lastNs: Int64, dropped: Int, acquisition: AcquisitionSummary, warnings: [String]) -> String? {
         guard let session = current else { return nil }
         session.finish(samplesNow: samplesNow, lastNs: lastNs, dropped: dropped, acquisition: acquisition, warnings: warnings)
-        log("session ended: \(session.path)")
+        log.info("session ended: \(session.path)")
         current = nil
         return session.path
     }
