@@ -41,19 +41,9 @@ public final class DaemonConnection {
         // Everything happens on a local descriptor; `fd` is set only on success, so a
         // failed init never reaches deinit (which would close the number a second time,
         // by then perhaps another thread's file).
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard descriptor >= 0 else { throw .notRunning }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(descriptor); throw .notRunning }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
+        guard let descriptor = try? UnixSocket.make(SOCK_STREAM, nonBlocking: true, for: path) else { throw .notRunning }
         func attempt() -> Int32 {
-            withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
+            (try? UnixSocket.withAddress(path) { connect(descriptor, $0, $1) }) ?? { errno = ENAMETOOLONG; return -1 }()
         }
         connecting: while true {
             if attempt() == 0 { break }
