@@ -12,7 +12,7 @@ public struct WatchState: Sendable {
     // From the latest live frame.
     public var forceN = 0.0
     public var level = 1.0
-    public var zone = "below"
+    public var zone = Zone.below
     public var stage = "idle"
     public var holdS = 0.0
     public var point: String?
@@ -54,7 +54,7 @@ public struct WatchState: Sendable {
         case .live(let f):
             forceN = finite(f.forceN)
             level = finite(f.level)
-            zone = text(f.zone, limit: 20) ?? "below"
+            zone = Zone(rawValue: f.zone) ?? .below
             stage = text(f.stage, limit: 20) ?? "idle"
             holdS = finite(f.holdS)
             point = text(f.point)
