@@ -11,6 +11,7 @@ import PackageDescription
 //      HoldfastEmulation ─► Protocol (its label feeder is a client), Session, Trace, Sensors
 //      HoldfastTerminal  ─► Protocol, CLinux
 //   3  HoldfastProtocol  ─► Session, JSON
+//      HoldfastSync      ─► Session, JSON   (the sync's engine; the PostgreSQL side is in Sync/)
 //   2  HoldfastSession   ─► JSON
 //      HoldfastLinux     ─► Sensors, CI2C, CGPIOD, CLinux
 //   1  HoldfastJSON    HoldfastTrace    HoldfastSensors                   (─► POSIX, Core)
@@ -33,6 +34,8 @@ let package = Package(
         .library(name: "HoldfastDaemon", targets: ["HoldfastDaemon"]),
         .library(name: "HoldfastConfig", targets: ["HoldfastConfig"]),
         .library(name: "HoldfastProtocol", targets: ["HoldfastProtocol"]),
+        // For holdfast-sync in Sync/ (a separate package: postgres-nio needs a newer Swift than trixie's).
+        .library(name: "HoldfastSync", targets: ["HoldfastSync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +62,9 @@ let package = Package(
         .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
         // The control protocol: messages, and a client for the watch, `holdfast send` and tests.
         .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "HoldfastSession"]),
+        // Session files into a database, each record once: settings, engine, status, schema (no database client:
+        // holdfast-sync in Sync/ brings postgres-nio, so the daemon never links it).
+        .target(name: "HoldfastSync", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "HoldfastSession"]),
         // Emulated chips with faults, virtual and scaled clocks, scenarios, their traces and ground truth,
         // a played session and its label feeder. Never imported by the daemon.
         .target(name: "HoldfastEmulation",
@@ -96,8 +102,9 @@ let package = Package(
         ),
         .testTarget(name: "HoldfastPOSIXTests", dependencies: ["HoldfastPOSIX", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastJSONTests", dependencies: ["HoldfastJSON", "HoldfastTestSupport"]),
-        .testTarget(name: "HoldfastTraceTests", dependencies: ["HoldfastTrace", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastTraceTests", dependencies: ["HoldfastTrace", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastSessionTests", dependencies: ["HoldfastSession", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastSyncTests", dependencies: ["HoldfastSync", "HoldfastSession", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastProtocolTests", dependencies: ["HoldfastProtocol", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastEmulationTests", dependencies: ["HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastEmulation", "HoldfastTestSupport"]),

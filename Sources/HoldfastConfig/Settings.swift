@@ -47,17 +47,11 @@ public struct HoldfastSettings: Sendable {
     /// start of a line or after a space or tab (so `client = ab#cd` is refused
     /// as a pseudonym, not silently cut to `ab`).
     public mutating func apply(fileText text: String, source: String) throws(ConfigError) {
-        for (index, raw) in TextLines.split(text).enumerated() {
-            let line = TextLines.withoutComment(raw)
-            guard !String(line).trimmingCharacters.isEmpty else { continue }
-            let origin = ConfigOrigin.file(source, line: index + 1)
-            guard let eq = line.firstIndex(of: "=") else {
-                throw ConfigError(origin, key: String(line).trimmingCharacters, reason: "expected KEY = VALUE")
-            }
-            let key = String(line[..<eq]).trimmingCharacters
-            let value = String(line[line.index(after: eq)...]).trimmingCharacters
-            try set(key, value, from: origin)
+        let entries: [TextLines.KeyValue]
+        do { entries = try TextLines.keyValues(text) } catch {
+            throw ConfigError(.file(source, line: error.line), key: error.text, reason: "expected KEY = VALUE")
         }
+        for entry in entries { try set(entry.key, entry.value, from: .file(source, line: entry.line)) }
     }
 
     /// Sets one key and remembers where it came from; the error names that place.

@@ -25,4 +25,33 @@ public enum TextLines {
         }
         return line
     }
+
+    /// One `KEY = VALUE` line of a configuration file, with its number.
+    public struct KeyValue: Equatable, Sendable {
+        public let line: Int
+        public let key: String
+        public let value: String
+    }
+
+    /// A line of a configuration file that is neither blank, a comment nor `KEY = VALUE`.
+    public struct NotKeyValue: Error, Equatable {
+        public let line: Int
+        public let text: String
+    }
+
+    /// The `KEY = VALUE` lines of a configuration file (the daemon's, the sync's),
+    /// trimmed, comments and blank lines left out: one parser for every such file.
+    public static func keyValues(_ text: String) throws(NotKeyValue) -> [KeyValue] {
+        var result: [KeyValue] = []
+        for (index, raw) in split(text).enumerated() {
+            let line = withoutComment(raw)
+            guard !String(line).trimmingCharacters.isEmpty else { continue }
+            guard let eq = line.firstIndex(of: "=") else {
+                throw NotKeyValue(line: index + 1, text: String(line).trimmingCharacters)
+            }
+            result.append(KeyValue(line: index + 1, key: String(line[..<eq]).trimmingCharacters,
+                                   value: String(line[line.index(after: eq)...]).trimmingCharacters))
+        }
+        return result
+    }
 }
