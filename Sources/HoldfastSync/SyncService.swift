@@ -74,8 +74,9 @@ public struct SyncService {
         return true
     }
 
+    /// Records an error; logs it when it differs from the last (a database down for a week is one line, not 300,000).
     private mutating func note(_ error: String) {
-        log(error)
+        if error != status.lastError { log(error) }
         status.lastError = error
         status.lastErrorAt = wallClockSeconds()
     }

@@ -81,6 +81,7 @@ public final class PostgresSyncDatabase: SyncDatabase {
     }
 
     public func claim(board: String) async throws(SyncDatabaseError) {
+        try checkOpen()
         var claimed = false
         do {
             try await connection.query(
@@ -99,6 +100,7 @@ public final class PostgresSyncDatabase: SyncDatabase {
     static let boardLockClass = 0x4846
 
     public func cursors(board: String) async throws(SyncDatabaseError) -> [String: SyncCursor] {
+        try checkOpen()
         var result: [String: SyncCursor] = [:]
         do {
             let rows = try await connection.query(
@@ -174,6 +176,7 @@ public final class PostgresSyncDatabase: SyncDatabase {
 
     /// `body` between BEGIN and COMMIT; rolled back (if the connection still can) on any error.
     private func transaction<T: Sendable>(_ body: () async throws -> T) async throws(SyncDatabaseError) -> T {
+        try checkOpen()
         do {
             try await connection.query("BEGIN", logger: logger)
             let value = try await body()
@@ -183,6 +186,12 @@ public final class PostgresSyncDatabase: SyncDatabase {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw Self.mapped(error)
         }
+    }
+
+    /// A query on a connection the server has closed (a restart, an administrator) may never be answered:
+    /// the connection is given up instead, and the sync connects again.
+    private func checkOpen() throws(SyncDatabaseError) {
+        if connection.isClosed { throw .unavailable("the server closed the connection") }
     }
 
     public func close() async {

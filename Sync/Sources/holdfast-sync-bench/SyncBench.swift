@@ -97,14 +97,14 @@ struct SyncBench {
         let dir = try makeTemporaryDirectory(prefix: "holdfast-sync-lag")
         defer { removeTree(dir) }
         let path = dir + "/20260301T090000Z-live.jsonl"
-        let file = try FileWriter(creating: path, mode: 0o640)
-        try file.write(header(client: "live", started: "2026-03-01T09:00:00Z") + "\n")
-        try file.flush()
+        try writeFileAtomically(Array((header(client: "live", started: "2026-03-01T09:00:00Z") + "\n").utf8), to: path, mode: 0o640)
         let appended = Mutex<[Double]>([0, 0])  // by line number; line 1 is the header, written before we time
         let lags = Mutex<[Double]>([])
         let done = Atomic<Bool>(false)
         let total = Int(seconds * 1000)
         let writer = try JoinableThread(name: "appender") {
+            let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            defer { close(fd) }
             let start = wallClockSeconds()
             var n = 0
             while n < total {
@@ -112,8 +112,8 @@ struct SyncBench {
                 if due > n {
                     var text = ""
                     for k in n..<due { text += hold(k + 1, at: Double(k) / 1000) + "\n" }
-                    try? file.write(text)
-                    try? file.flush()
+                    let bytes = Array(text.utf8)
+                    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                     let now = wallClockSeconds()
                     appended.withLock { $0 += Array(repeating: now, count: due - n) }
                     n = due
@@ -137,7 +137,6 @@ struct SyncBench {
             try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
         writer.join()
-        try file.close()
         let sorted = lags.withLock { $0 }.sorted()
         guard !sorted.isEmpty else { return }
         func at(_ q: Double) -> String { fixed(sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] * 1000, 1) }

@@ -9,7 +9,8 @@ import Synchronization
 let stopRequested = Atomic<Bool>(false)
 
 @Sendable func logLine(_ message: String) {
-    fputs(TerminalText.escaped(message, limit: 4000) + "\n", stderr)
+    let bytes = Array((TerminalText.escaped(message, limit: 4000) + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
 @main
