@@ -62,8 +62,10 @@ final class CoreLoop: @unchecked Sendable {
         events.push(.finished)
     }
 
+    /// One sample through the chain, the alarm and a tare in progress. Not private
+    /// only so that the unit tests can drive the loop sample by sample (`run` calls it).
     @inline(__always)
-    private func process(_ sample: Sample) {
+    func process(_ sample: Sample) {
         let happened = chain.process(sample)
         let force = chain.lastForce
         live.forceQ16.store(Int(force), ordering: .relaxed)
@@ -93,7 +95,8 @@ final class CoreLoop: @unchecked Sendable {
         if chainEvents.contains(.touchCompleted) { events.push(.touch(atNs: t)) }
     }
 
-    private func apply(_ list: [CoreCommand]) {
+    /// Applies commands between batches; not private for the unit tests, as `process`.
+    func apply(_ list: [CoreCommand]) {
         for command in list {
             switch command {
             case .tare:
@@ -122,7 +125,8 @@ final class CoreLoop: @unchecked Sendable {
         tareCount += 1
         guard tareCount >= tareTarget else { return }
         tareTarget = 0
-        let offset = Int32(truncatingIfNeeded: (tareSum + Int64(tareCount / 2)) / Int64(tareCount))
+        // Rounded half away from zero: adding half and truncating would put a negative zero one count high.
+        let offset = Int32(truncatingIfNeeded: DecimalText.roundedDivision(tareSum, Int64(tareCount)))
         do {
             chain.recalibrate(try ForceCalibration(offset: offset, newtonsPerCount: chain.config.calibration.newtonsPerCount))
             events.push(.tared(offsetCounts: offset, atNs: sample.timestampNs))
