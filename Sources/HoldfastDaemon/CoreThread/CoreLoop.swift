@@ -6,8 +6,8 @@ import Synchronization
 /// signal chain; publishes live state; reports holds, touches, gaps and the
 /// over-pressure alarm (the filtered force crossing the alarm level, ended
 /// below level 8.5) to the event loop; applies tare and rescale commands
-/// between batches.
-final class CoreLoop: @unchecked Sendable {
+/// between batches. Public for the benchmarks' allocation check, which runs it on a thread of its own.
+public final class CoreLoop: @unchecked Sendable {
     // Touched only by the core thread after start (the class is handed to it once).
     private var chain: SignalChain
     private var alarmOn = false
@@ -18,13 +18,13 @@ final class CoreLoop: @unchecked Sendable {
     private var tareTarget = 0
 
     private let ring: SPSCRing<Sample>
-    let live = LiveState()
+    public let live = LiveState()
     let events: WakingQueue<CoreEvent>
     let commands: WakingQueue<CoreCommand>
     private let stopRequested = Atomic<Bool>(false)
     private let alarmLevel: Double
 
-    init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
+    public init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
         self.ring = ring
         self.chain = chain
         self.events = events
@@ -40,9 +40,9 @@ final class CoreLoop: @unchecked Sendable {
     }
 
     /// Asks the loop to drain the ring, close the contact in progress and stop.
-    func stop() { stopRequested.store(true, ordering: .releasing) }
+    public func stop() { stopRequested.store(true, ordering: .releasing) }
 
-    func run() {
+    public func run() {
         while true {
             let stopping = stopRequested.load(ordering: .acquiring)
             live.heartbeat.wrappingAdd(1, ordering: .relaxed)
