@@ -6,9 +6,7 @@ import HoldfastJSON
 public struct WatchState: Sendable {
     public var connected = false
     public var socketPath = ""
-    public var sensorName = ""
     public var scale = PressureScale.standard
-    public var alarmLevel = 9.0
     // From the latest live frame.
     public var forceN = 0.0
     public var level = 1.0
@@ -47,9 +45,7 @@ public struct WatchState: Sendable {
         func text(_ key: String) -> String? { (m[key] as? String).map { TerminalText.escaped($0, limit: 400) } }
         switch m["type"] as? String {
         case "hello":
-            sensorName = text("sensor") ?? ""
             if let text = m["scale"] as? String, let s = try? PressureScale(parsing: text) { scale = s }
-            alarmLevel = d("alarm_level")
             warning = text("warning")
         case "live":
             forceN = d("force_n")

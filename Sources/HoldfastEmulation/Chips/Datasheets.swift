@@ -16,10 +16,8 @@ package enum NAU7802Datasheet {
         package static let puCtrl: UInt8 = 0x00
         package static let ctrl1: UInt8 = 0x01
         package static let ctrl2: UInt8 = 0x02
-        /// ADCO_B2, B1, B0: the conversion result, most significant byte first.
+        /// ADCO_B2, then B1 (0x13) and B0 (0x14): the conversion result, most significant byte first.
         package static let adcoB2: UInt8 = 0x12
-        package static let adcoB1: UInt8 = 0x13
-        package static let adcoB0: UInt8 = 0x14
         /// ADC (REG_CHPS bits 5:4, chopper clock) when OTP is not selected.
         package static let adc: UInt8 = 0x15
         /// Power control (PGA_CAP_EN bit 7).
@@ -36,26 +34,22 @@ package enum NAU7802Datasheet {
         package static let pur: UInt8 = 0x08     // power up ready (read only)
         package static let cs: UInt8 = 0x10      // cycle start
         package static let cr: UInt8 = 0x20      // cycle ready (read only; cleared by reading ADCO)
-        package static let oscs: UInt8 = 0x40    // system clock source
         package static let avdds: UInt8 = 0x80   // AVDD from the internal LDO
     }
 
-    /// CTRL1 (0x01) fields.
+    /// CTRL1 (0x01) fields (bit 7, CRP, left 0: DRDY active high).
     package enum Ctrl1 {
         package static let gainsMask: UInt8 = 0x07   // bits 2:0, gain = 2^GAINS
         package static let vldoShift: UInt8 = 3      // bits 5:3
         package static let vldoMask: UInt8 = 0x38
-        package static let crp: UInt8 = 0x80         // conversion-ready polarity: 1 = DRDY active low
     }
 
-    /// CTRL2 (0x02) fields.
+    /// CTRL2 (0x02) fields (CALMOD, bits 1:0, 00: internal offset calibration).
     package enum Ctrl2 {
-        package static let calmodMask: UInt8 = 0x03  // bits 1:0, 00 = internal offset calibration
         package static let cals: UInt8 = 0x04        // start calibration; reads 1 until it is done
         package static let calError: UInt8 = 0x08
         package static let crsShift: UInt8 = 4       // bits 6:4
         package static let crsMask: UInt8 = 0x70
-        package static let chs: UInt8 = 0x80         // analog input channel
     }
 
     /// CRS code → conversions per second (codes 4–6 are reserved).
@@ -108,9 +102,7 @@ package enum ADS1x15Datasheet {
         package static let pgaShift: UInt16 = 9        // bits 11:9
         package static let mode: UInt16 = 0x0100       // 1 = single-shot / power-down, 0 = continuous
         package static let drShift: UInt16 = 5         // bits 7:5
-        package static let compMode: UInt16 = 0x0010
         package static let compPol: UInt16 = 0x0008    // 0 = ALERT/RDY active low
-        package static let compLat: UInt16 = 0x0004
         package static let compQueMask: UInt16 = 0x0003  // 11 = comparator off, ALERT/RDY high impedance
         package static let fieldMask: UInt16 = 0x7       // MUX, PGA and DR are three bits each
     }
