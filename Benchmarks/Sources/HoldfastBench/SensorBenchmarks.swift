@@ -57,10 +57,13 @@ enum SensorBenchmarks {
             var n = 0
             let out = latencyBox.value
             while true {
+                // Stop read before the pop: once it is set the producer has pushed its last sample,
+                // so an empty ring after it is empty for good.
+                let stopping = stop.load(ordering: .acquiring)
                 if let s = ring.pop() {
                     _ = chain.process(s)
                     if n < out.count { out[n] = clock.nowNs() - s.timestampNs; n += 1 }
-                } else if stop.load(ordering: .acquiring) && ring.count == 0 {
+                } else if stopping {
                     break
                 }
             }

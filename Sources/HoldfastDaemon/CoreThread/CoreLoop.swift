@@ -6,8 +6,8 @@ import Synchronization
 /// signal chain; publishes live state; reports holds, touches, gaps and the
 /// over-pressure alarm (the filtered force crossing the alarm level, ended
 /// below level 8.5) to the event loop; applies tare and rescale commands
-/// between batches.
-final class CoreLoop: @unchecked Sendable {
+/// between batches. Public for the benchmarks' allocation check, which runs it on a thread of its own.
+public final class CoreLoop: @unchecked Sendable {
     // Touched only by the core thread after start (the class is handed to it once).
     private var chain: SignalChain
     private var alarmOn = false
@@ -18,13 +18,13 @@ final class CoreLoop: @unchecked Sendable {
     private var tareTarget = 0
 
     private let ring: SPSCRing<Sample>
-    let live = LiveState()
+    public let live = LiveState()
     let events: WakingQueue<CoreEvent>
     let commands: WakingQueue<CoreCommand>
     private let stopRequested = Atomic<Bool>(false)
     private let alarmLevel: Double
 
-    init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
+    public init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
         self.ring = ring
         self.chain = chain
         self.events = events
@@ -40,9 +40,9 @@ final class CoreLoop: @unchecked Sendable {
     }
 
     /// Asks the loop to drain the ring, close the contact in progress and stop.
-    func stop() { stopRequested.store(true, ordering: .releasing) }
+    public func stop() { stopRequested.store(true, ordering: .releasing) }
 
-    func run() {
+    public func run() {
         while true {
             let stopping = stopRequested.load(ordering: .acquiring)
             live.heartbeat.wrappingAdd(1, ordering: .relaxed)
@@ -62,8 +62,10 @@ final class CoreLoop: @unchecked Sendable {
         events.push(.finished)
     }
 
+    /// One sample through the chain, the alarm and a tare in progress. Not private
+    /// only so that the unit tests can drive the loop sample by sample (`run` calls it).
     @inline(__always)
-    private func process(_ sample: Sample) {
+    func process(_ sample: Sample) {
         let happened = chain.process(sample)
         let force = chain.lastForce
         live.forceQ16.store(Int(force), ordering: .relaxed)
@@ -93,7 +95,8 @@ final class CoreLoop: @unchecked Sendable {
         if chainEvents.contains(.touchCompleted) { events.push(.touch(atNs: t)) }
     }
 
-    private func apply(_ list: [CoreCommand]) {
+    /// Applies commands between batches; not private for the unit tests, as `process`.
+    func apply(_ list: [CoreCommand]) {
         for command in list {
             switch command {
             case .tare:
@@ -122,7 +125,8 @@ final class CoreLoop: @unchecked Sendable {
         tareCount += 1
         guard tareCount >= tareTarget else { return }
         tareTarget = 0
-        let offset = Int32(truncatingIfNeeded: (tareSum + Int64(tareCount / 2)) / Int64(tareCount))
+        // Rounded half away from zero: adding half and truncating would put a negative zero one count high.
+        let offset = Int32(truncatingIfNeeded: DecimalText.roundedDivision(tareSum, Int64(tareCount)))
         do {
             chain.recalibrate(try ForceCalibration(offset: offset, newtonsPerCount: chain.config.calibration.newtonsPerCount))
             events.push(.tared(offsetCounts: offset, atNs: sample.timestampNs))
