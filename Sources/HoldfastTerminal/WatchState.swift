@@ -6,9 +6,7 @@ import HoldfastProtocol
 public struct WatchState: Sendable {
     public var connected = false
     public var socketPath = ""
-    public var sensorName = ""
     public var scale = PressureScale.standard
-    public var alarmLevel = 9.0
     // From the latest live frame.
     public var forceN = 0.0
     public var level = 1.0
@@ -47,9 +45,7 @@ public struct WatchState: Sendable {
         func text(_ s: String?, limit: Int = 400) -> String? { s.map { TerminalText.escaped($0, limit: limit) } }
         switch message {
         case .hello(let h):
-            sensorName = text(h.sensor) ?? ""
             if let s = try? PressureScale(parsing: h.scale) { scale = s }
-            alarmLevel = finite(h.alarmLevel)
             warning = text(h.warning)
         case .live(let f):
             forceN = finite(f.forceN)

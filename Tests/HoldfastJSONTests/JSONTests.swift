@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HoldfastJSON
+import HoldfastTestSupport
 import Testing
 
 @Suite("JSON values")
@@ -105,12 +106,8 @@ struct JSONParserDifferentialTests {
 
     /// Seeded random documents, and single-byte mutations of them.
     @Test func randomDocumentsAndMutationsAgree() {
-        let seed: UInt64 = 0x1501_2026
-        var state = seed
-        func random(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var generator = SeededRandom(fallback: 0x1501_2026)
+        func random(_ n: Int) -> Int { Int.random(in: 0..<n, using: &generator) }
         let atoms = ["0", "-1", "7", "2.5", "-0.125", "1e3", "6.02E23", "1e-7", "123456789012", "true", "false", "null",
                      #""""#, #""point A""#, #""\u00e9\n\"""#, #""\ud83d\ude00""#]
         func value(_ depth: Int) -> String {
@@ -130,7 +127,7 @@ struct JSONParserDifferentialTests {
                 bytes[random(bytes.count)] = alphabet[random(alphabet.count)]
             }
             guard agree(bytes) else {
-                Issue.record("seed \(seed), document \(n): \(String(decoding: bytes, as: UTF8.self))")
+                Issue.record("\(generator.replay), document \(n): \(String(decoding: bytes, as: UTF8.self))")
                 return
             }
         }
