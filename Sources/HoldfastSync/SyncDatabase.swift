@@ -99,5 +99,7 @@ public protocol SyncDatabase: Sendable {
     /// a savepoint of its own, so that a refused one is rolled back alone and
     /// returned (and recorded in the database) while the rest are stored.
     func write(_ batch: SyncBatch, board: String, oneByOne: Bool) async throws(SyncDatabaseError) -> [SyncRefusal]
+    /// A round trip, so that an idle sync still knows whether the database answers.
+    func ping() async throws(SyncDatabaseError)
     func close() async
 }

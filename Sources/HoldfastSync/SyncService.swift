@@ -38,6 +38,7 @@ public struct SyncService {
         var db: (any SyncDatabase)?
         var backoff = 1.0
         var lastWrite = -Double.infinity
+        var lastContact = wallClockSeconds()
         while !stop() {
             do throws(SyncDatabaseError) {
                 if db == nil {
@@ -52,6 +53,12 @@ public struct SyncService {
                 }
                 guard let current = db else { continue }
                 let result = try await engine.pass(current)
+                if result.transactions > 0 {
+                    lastContact = wallClockSeconds()
+                } else if wallClockSeconds() - lastContact >= statusEveryS {
+                    try await current.ping()  // idle: is the database still there?
+                    lastContact = wallClockSeconds()
+                }
                 if let problem = result.directoryError { note(problem) } else { status.lastSuccessAt = wallClockSeconds() }
                 if once && result.lines == 0 && result.directoryError == nil { break }
                 if result.lines == 0 { await sleep(settings.intervalS, stop: stop) }

@@ -68,5 +68,7 @@ final class MemorySyncDatabase: SyncDatabase {
         return try result.get()
     }
 
+    func ping() async throws(SyncDatabaseError) {}
+
     func close() async {}
 }

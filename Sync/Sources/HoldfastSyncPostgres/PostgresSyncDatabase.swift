@@ -194,6 +194,11 @@ public final class PostgresSyncDatabase: SyncDatabase {
         if connection.isClosed { throw .unavailable("the server closed the connection") }
     }
 
+    public func ping() async throws(SyncDatabaseError) {
+        try checkOpen()
+        do { try await connection.query("SELECT 1", logger: logger) } catch { throw Self.mapped(error) }
+    }
+
     public func close() async {
         try? await connection.close()
     }
