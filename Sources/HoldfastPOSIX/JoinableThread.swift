@@ -9,14 +9,16 @@ public final class JoinableThread {
     public init(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
         let box = Unmanaged.passRetained(Box(body: body, name: name))
         var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { context in
-            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box.toOpaque())
-        guard result == 0 else {
+        let created = nothingOrErrno {
+            pthread_create(&handle, nil, { context in
+                let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+                box.body()
+                return nil
+            }, box.toOpaque())
+        }
+        do { try created.get("pthread_create", name) } catch {
             box.release()
-            throw SystemError("pthread_create", name, errno: result)
+            throw error
         }
         thread = handle
     }
@@ -25,12 +27,14 @@ public final class JoinableThread {
     public func join() {
         guard !joined else { return }
         joined = true
-        pthread_join(thread, nil)
+        // ESRCH, EINVAL, EDEADLK: a thread that is not ours to join. Our bug, and going on
+        // without the happens-before edge the join gives would race: trap.
+        if case .failure(let e) = nothingOrErrno({ pthread_join(thread, nil) }) { preconditionFailure("pthread_join: \(e)") }
     }
 
     deinit {
         // A thread that was never joined keeps running detached rather than leaking.
-        if !joined { pthread_detach(thread) }
+        if !joined { _ = nothingOrErrno { pthread_detach(thread) } }
     }
 
     private final class Box {
