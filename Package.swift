@@ -1,21 +1,23 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// The module graph (each arrow is "depends on"; every arrow points toward the core):
+// The module graph, in layers: a module depends only on modules in the layers
+// below it, so every arrow points toward the core (README.md draws the same):
 //
-//   holdfast (the command: argument parsing and wiring only)
-//     ├─► HoldfastReplay ──► HoldfastEmulation, HoldfastTrace, HoldfastSession
-//     ├─► HoldfastConfig ──► HoldfastDaemon, HoldfastEmulation
-//     ├─► HoldfastDaemon ──► HoldfastSession, HoldfastProtocol, HoldfastSensors, CLinux
-//     ├─► HoldfastTerminal ──► HoldfastProtocol
-//     └─► HoldfastLinux ──► HoldfastSensors, CI2C, CGPIOD, CLinux
-//   HoldfastEmulation ──► HoldfastSensors, HoldfastTrace, HoldfastProtocol (the label feeder is a client)
-//   HoldfastProtocol, HoldfastSession ──► HoldfastJSON
-//   HoldfastSensors, HoldfastTrace, HoldfastJSON ──► HoldfastPOSIX, HoldfastCore
+//   6  holdfast            the command: argument parsing and wiring only (it builds the daemon's sensor)
+//   5  HoldfastReplay    ─► Emulation, Trace, Session, Sensors
+//      HoldfastConfig    ─► Daemon, Emulation, Sensors
+//   4  HoldfastDaemon    ─► Protocol, Session, Linux, Sensors, CLinux    (never Emulation)
+//      HoldfastEmulation ─► Protocol (its label feeder is a client), Session, Trace, Sensors
+//      HoldfastTerminal  ─► Protocol, CLinux
+//   3  HoldfastProtocol  ─► Session, JSON
+//   2  HoldfastSession   ─► JSON
+//      HoldfastLinux     ─► Sensors, CI2C, CGPIOD, CLinux
+//   1  HoldfastJSON    HoldfastTrace    HoldfastSensors                   (─► POSIX, Core)
+//   0  HoldfastPOSIX   HoldfastCore     (standard library and Synchronization only)
 //
-// HoldfastCore uses only the standard library and Synchronization, so the
-// performance core builds and tests on any machine, with no system libraries.
-// The daemon never imports the emulation: it is handed a SensorSource, real or
+// HoldfastCore builds and tests on any machine, with no system libraries. The
+// daemon never imports the emulation: it is handed a SensorSource, real or
 // emulated, by the command that starts it.
 let package = Package(
     name: "Holdfast",
@@ -52,15 +54,16 @@ let package = Package(
         // Bus and line protocols, chip drivers, acquisition, calibration values, the sensor source: no C imports.
         .target(name: "HoldfastSensors", dependencies: ["HoldfastCore", "HoldfastPOSIX"]),
         // /dev/i2c-N and gpiochip implementations behind syscall seams; a chip opened on them.
-        .target(name: "HoldfastLinux", dependencies: ["HoldfastSensors", "HoldfastPOSIX", "CI2C", "CGPIOD", "CLinux"]),
+        .target(name: "HoldfastLinux", dependencies: ["HoldfastCore", "HoldfastSensors", "HoldfastPOSIX", "CI2C", "CGPIOD", "CLinux"]),
         // Session records and files: the byte-exact writer, the reader.
         .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
         // The control protocol: messages, and a client for the watch, `holdfast send` and tests.
-        .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
+        .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "HoldfastSession"]),
         // Emulated chips with faults, virtual and scaled clocks, scenarios, their traces and ground truth,
         // a played session and its label feeder. Never imported by the daemon.
         .target(name: "HoldfastEmulation",
-                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastTrace", "HoldfastProtocol"]),
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastTrace", "HoldfastSession",
+                               "HoldfastProtocol"]),
         // Replay: a trace (or an emulated chip playing it) through the ring and the core into a session file.
         .target(name: "HoldfastReplay",
                 dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSession", "HoldfastTrace", "HoldfastEmulation",
@@ -78,7 +81,8 @@ let package = Package(
             name: "holdfast",
             dependencies: [
                 "HoldfastReplay", "HoldfastEmulation", "HoldfastLinux", "HoldfastDaemon", "HoldfastConfig",
-                "HoldfastTerminal", "HoldfastProtocol", "HoldfastSession", "HoldfastTrace",
+                "HoldfastTerminal", "HoldfastProtocol", "HoldfastSession", "HoldfastTrace", "HoldfastSensors",
+                "HoldfastCore", "HoldfastPOSIX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -102,7 +102,7 @@ public enum ConfigKeys {
             do throws(FaultPlanError) { s.sensor.emulateFaults = try FaultPlan(parsing: v) } catch { throw ConfigValueError(reason: error.description) }
         },
         key("client", "PSEUDONYM", "none", "pseudonym for the first session's file name") { s, v throws(ConfigValueError) in
-            do throws(SessionName.InvalidClient) { s.daemon.client = v.isEmpty ? nil : try SessionName.sanitisedClient(v) } catch { throw ConfigValueError(reason: error.reason) }
+            do throws(ClientPseudonym.Invalid) { s.daemon.client = v.isEmpty ? nil : try ClientPseudonym.validated(v) } catch { throw ConfigValueError(reason: error.reason) }
         },
     ]
 

@@ -2,6 +2,7 @@ import CLinux
 import HoldfastCore
 import HoldfastLinux
 import HoldfastPOSIX
+import HoldfastProtocol
 import HoldfastSensors
 import HoldfastSession
 import Synchronization
@@ -18,12 +19,11 @@ import Synchronization
 /// is switched and the message sent before anything else is done.
 public final class Daemon {
     private var config: DaemonConfig
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     private let sensor: SensorSource
     private let ring: SPSCRing<Sample>
     private let core: CoreLoop
     private let acquisition: Acquisition
-    private let timeline = PointTimeline()
     private let events: WakingQueue<CoreEvent>
     private let signalFD: Int32
     private let server: ControlServer
@@ -31,13 +31,10 @@ public final class Daemon {
     private let alarmOutput: AlarmOutput
     private let writer: RecordWriter
     private let delayNs: Int64
-    private var session: SessionRecorder?
-    /// Every session file name proposed in this run, so two starts in one second cannot collide.
-    private var proposedPaths: Set<String> = []
-    /// The signal path's configuration; its scale follows the client's ratings.
-    private var signalConfig: SignalConfig
-    private var scale: PressureScale { signalConfig.scale }
-    private var thresholdWarning: String?
+    private let treatment: Treatment
+    private let sessions: Sessions
+    private let frames: FrameEncoder
+    private var commands: CommandHandler?
     private var acquisitionThread: JoinableThread?
     private var coreThread: JoinableThread?
     private let stopAcquisition = StopFlag()
@@ -64,7 +61,7 @@ public final class Daemon {
     /// Reads `sensor` (already open: a chip on a bus, or an emulated one — the daemon does not know which).
     /// `fileCalls` and `alarmSwitch` are seams for tests (a slow or full disk, a failing buzzer).
     public init(config: DaemonConfig, sensor: SensorSource, environment: [String: String],
-                log: @escaping @Sendable (String) -> Void,
+                log: Log,
                 fileCalls: LogFileCalls = SystemLogFileCalls(), alarmSwitch: AlarmSwitch? = nil) throws(DaemonError) {
         self.config = config
         self.log = log
@@ -80,11 +77,12 @@ public final class Daemon {
         events = WakingQueue<CoreEvent>(eventFD: eventFD)
         self.sensor = sensor
         do { ring = try SPSCRing<Sample>(minimumCapacity: 1 << 14) } catch { throw DaemonError(error.description) }
-        signalConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
-                                    cutoffHz: config.cutoffHz, holdRules: config.holdRules, scale: config.scale,
-                                    zeroTracking: true)
+        let signalConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
+                                        cutoffHz: config.cutoffHz, holdRules: config.holdRules, scale: config.scale,
+                                        zeroTracking: true)
         let chain: SignalChain
         do { chain = try SignalChain(signalConfig) } catch { throw DaemonError("signal path: \(error)") }
+        treatment = Treatment(signalConfig)
         delayNs = chain.delayNs
         core = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
         acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
@@ -98,7 +96,13 @@ public final class Daemon {
         server = try ControlServer(path: config.socketPath, log: log)
         do { writer = try RecordWriter(directory: config.stateDirectory, calls: fileCalls, log: log) }
         catch { server.shutDown(); throw DaemonError("record writer: \(error)") }
-        thresholdWarning = signalConfig.thresholds.warning(for: scale)
+        sessions = Sessions(writer: writer, directory: config.stateDirectory, log: log)
+        frames = FrameEncoder(live: core.live, acquisition: acquisition.statistics, ring: ring, clock: sensor.clock,
+                              treatment: treatment, sessions: sessions, writer: writer, alarmOutput: alarmOutput,
+                              sensorName: sensor.description, alarmLevel: config.alarmLevel)
+        commands = CommandHandler(treatment: treatment, sessions: sessions, core: core, frames: frames, log: log,
+                                  startSession: { [unowned self] client in startSession(client: client) },
+                                  endSession: { [unowned self] in endSession() })
     }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status.
@@ -109,23 +113,23 @@ public final class Daemon {
         let log = self.log
         do {
             acquisitionThread = try JoinableThread(name: "acquisition") {
-                RealtimeScheduling.apply(fifoPriority: config.realtimePriority, cpu: config.cpu).forEach(log)
+                RealtimeScheduling.apply(fifoPriority: config.realtimePriority, cpu: config.cpu).forEach(log.warning)
                 acquisition.run(until: { stop.isSet })
             }
             let core = self.core
             coreThread = try JoinableThread(name: "core") { core.run() }
         } catch {
-            log("cannot start threads: \(error)")
+            log.error("cannot start threads: \(error)")
             return 1
         }
         startSession(client: config.client)
-        log("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
-        let t = signalConfig.thresholds
-        log("holds start at \(DecimalText.fixed(t.startN, decimals: 2)) N and end at \(DecimalText.fixed(t.endN, decimals: 2)) N")
-        if let thresholdWarning { log("warning: \(thresholdWarning)") }
-        if let alarmN = scale.force(atLevel: config.alarmLevel),
-           let lag = SignalChain.rampCrossingDelayNs(signalConfig, levelN: alarmN, newtonsPerSecond: 10) {
-            log("the filtered force reaches the alarm level \(lag / 1_000_000) ms after the force does on a 10 N/s ramp")
+        log.info("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
+        let t = treatment.thresholds
+        log.info("holds start at \(DecimalText.fixed(t.startN, decimals: 2)) N and end at \(DecimalText.fixed(t.endN, decimals: 2)) N")
+        if let warning = treatment.warning { log.warning(warning) }
+        if let alarmN = treatment.scale.force(atLevel: config.alarmLevel),
+           let lag = SignalChain.rampCrossingDelayNs(treatment.signalConfig, levelN: alarmN, newtonsPerSecond: 10) {
+            log.info("the filtered force reaches the alarm level \(lag / 1_000_000) ms after the force does on a 10 N/s ramp")
         }
         notifier.notify("READY=1\nSTATUS=acquiring from \(sensor.description)")
 
@@ -147,15 +151,18 @@ public final class Daemon {
             if stopRequest.isSet { break loop }
             if fds[1].revents != 0 { handle(events.drain()) }
             if fds[2].revents != 0 { writer.acknowledgeProgress() }
-            if fds[3].revents != 0 { server.accept(nowNs: sensor.clock.nowNs(), greeting: hello) }
+            if fds[3].revents != 0 { server.accept(nowNs: sensor.clock.nowNs()) { DaemonMessage.hello(frames.hello()).line } }
             let readable = fds.dropFirst(4).filter { $0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 }.map(\.fd)
-            if !readable.isEmpty {
-                server.read(ready: readable, nowNs: sensor.clock.nowNs()) { incoming, client in respond(to: incoming, from: client) }
+            if !readable.isEmpty, let commands {
+                server.read(ready: readable, nowNs: sensor.clock.nowNs()) { incoming, client in
+                    let t = sensor.clock.nowNs()
+                    client.enqueue(commands.respond(to: incoming, at: t).line, droppable: false, nowNs: t)
+                }
             }
             let t = sensor.clock.nowNs()
             releaseRecordedHolds(nowNs: t)
             if t >= nextFrame {
-                server.broadcast(liveFrame(), droppable: true, nowNs: t)
+                server.broadcast(DaemonMessage.live(frames.frame()).line, droppable: true, nowNs: t)
                 nextFrame = max(nextFrame + frameInterval, t)
                 pingWatchdog(at: t)
             }
@@ -171,41 +178,37 @@ public final class Daemon {
             guard signal > 0 else { return false }
             switch signal {
             case SIGTERM, SIGINT:
-                log("holdfast: signal \(signal), finishing")
+                log.notice("holdfast: signal \(signal), finishing")
                 return true
             default:
-                log("holdfast: signal \(signal) ignored (SIGTERM or SIGINT stop the daemon)")
+                log.notice("holdfast: signal \(signal) ignored (SIGTERM or SIGINT stop the daemon)")
             }
         }
     }
 
     // MARK: Sessions
 
+    /// Starts a session now (ending the current one first); its times count from now on the sample clock.
     private func startSession(client: String?) {
-        let chainConfig = signalConfig
+        endSession()
+        let signalConfig = treatment.signalConfig
         let sensorName = sensor.description
         let delay = delayNs
-        let recorder = SessionRecorder(writer: writer, directory: config.stateDirectory, client: client,
-                                       startNs: sensor.clock.nowNs(), samplesSoFar: core.live.snapshot.samples,
-                                       taken: proposedPaths) { source in
+        let now = sensor.clock.nowNs()
+        sessions.start(client: client, time: SessionTimeBase(originNs: now, delayNs: delay),
+                       samplesSoFar: core.live.snapshot.samples, point: treatment.timeline.label(at: now)) { source in
             var s = source
             s.sensor = sensorName
-            return SessionEncoding.header(source: s, config: chainConfig, delayNs: delay)
+            return SessionEncoding.header(source: s, config: signalConfig, delayNs: delay)
         }
-        proposedPaths.insert(recorder.proposedPath)
-        session = recorder
-        if let label = timeline.label(at: sensor.clock.nowNs()) { recorder.record(SessionEncoding.point(label, atNs: 0)) }
-        log("session started: \(recorder.proposedPath)")
     }
 
-    private func endSession() {
-        guard let session else { return }
+    /// Ends the current session with its summary; returns its file.
+    @discardableResult
+    private func endSession() -> String? {
         let stats = acquisition.statistics.snapshot
-        session.finish(samplesNow: core.live.snapshot.samples, lastNs: sensor.clock.nowNs(),
-                       dropped: ring.droppedCount, saturated: stats.saturated,
-                       acquisition: AcquisitionSummary(stats), warnings: [thresholdWarning].compactMap { $0 })
-        log("session ended: \(session.path)")
-        self.session = nil
+        return sessions.end(samplesNow: core.live.snapshot.samples, lastNs: sensor.clock.nowNs(), dropped: ring.droppedCount,
+                            acquisition: AcquisitionSummary(stats), warnings: [treatment.warning].compactMap { $0 })
     }
 
     // MARK: Core events
@@ -214,35 +217,39 @@ public final class Daemon {
     /// client before any other event is looked at — then the rest in order.
     private func handle(_ list: [CoreEvent]) {
         for case let .alarm(on, at, force) in list { alarm(on: on, atNs: at, forceQ16: force) }
+        let session = sessions.current
         for event in list {
             switch event {
             case .alarm(let on, let at, let force):
-                let level = scale.level(atForce: Q16.newtons(force))
-                session.map { $0.record(SessionEncoding.alarm(on: on, forceQ16: force, level: level, atNs: $0.relative(at))) }
-                if on { log("over-pressure alarm: level \(DecimalText.fixed(level, decimals: 1))") }
+                let level = treatment.scale.level(atForce: Q16.newtons(force))
+                session?.alarm(on: on, crossingNs: at, forceQ16: force, level: level)
+                if on { log.notice("over-pressure alarm: level \(DecimalText.fixed(level, decimals: 1))") }
             case .hold(let record):
-                let label = timeline.label(at: record.startNs + delayNs)
                 if let session {
-                    let (line, ticket) = session.hold(record, point: label, scale: scale)
-                    awaitingDisk.append((ticket, line, sensor.clock.nowNs()))
+                    let (line, ticket) = session.hold(record, timeline: treatment.timeline, scale: treatment.scale)
+                    awaitingDisk.append((ticket, DaemonMessage.hold(line).line, sensor.clock.nowNs()))
                 }
             case .touch:
                 session?.touch()
             case .gap(let at, let missing):
                 session.map { $0.record(SessionEncoding.gap(atNs: $0.relative(at), missingNs: missing)) }
-                log("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
+                log.warning("sensor: samples again after \(DecimalText.format(DecimalText.roundedDivision(missing, 1_000_000), decimals: 3)) s without any")
             case .tared(let offset, let at):
                 session.map { $0.record(SessionEncoding.tare(offsetCounts: offset, atNs: $0.relative(at))) }
-                server.broadcast(Frames.notice("tare", "zero set (\(offset) counts)"), droppable: false, nowNs: sensor.clock.nowNs())
+                notify(DaemonMessage.Notice(about: "tare", ok: true, message: "zero set (\(offset) counts)"))
             case .tareRefused(let why):
-                server.broadcast(Frames.notice("tare", why, ok: false), droppable: false, nowNs: sensor.clock.nowNs())
+                notify(DaemonMessage.Notice(about: "tare", ok: false, message: why))
             case .scaleRefused(let why):
-                log("core refused a new scale: \(why)")
+                log.error("core refused a new scale: \(why)")
             case .finished:
                 break
             }
         }
         server.flush(nowNs: sensor.clock.nowNs())
+    }
+
+    private func notify(_ notice: DaemonMessage.Notice) {
+        server.broadcast(DaemonMessage.notice(notice).line, droppable: false, nowNs: sensor.clock.nowNs())
     }
 
     private func releaseRecordedHolds(nowNs t: Int64, all: Bool = false) {
@@ -260,105 +267,13 @@ public final class Daemon {
     /// The alarm's own path: output, message, flush. Nothing here touches the disk.
     private func alarm(on: Bool, atNs at: Int64, forceQ16 force: Int32) {
         alarmOutput.set(on)
-        let level = scale.level(atForce: Q16.newtons(force))
         let now = sensor.clock.nowNs()
-        server.broadcast(Frames.alarm(on: on, sessionTimeNs: session.map { $0.relative(at) } ?? at, level: level,
-                                      forceQ16: force, crossingNs: at, sentNs: now), droppable: false, nowNs: now)
+        let sessionTime = sessions.current?.time.time(ofFilteredSampleNs: at) ?? (at - delayNs)
+        let message = DaemonMessage.Alarm(
+            on: on, tS: FrameEncoder.seconds(sessionTime), level: rounded(treatment.scale.level(atForce: Q16.newtons(force)), decimals: 2),
+            forceN: rounded(Q16.newtons(force), decimals: 3), crossingNs: at, sentNs: now)
+        server.broadcast(DaemonMessage.alarm(message).line, droppable: false, nowNs: now)
         server.flush(nowNs: now)
-    }
-
-    // MARK: Commands
-
-    private func respond(to incoming: ControlClient.Incoming, from client: ControlClient) {
-        let t = sensor.clock.nowNs()
-        switch incoming {
-        case .error(let message):
-            client.enqueue(Frames.reply(id: nil, error: message), droppable: false, nowNs: t)
-        case .line(let text):
-            switch ControlCommand.parse(text) {
-            case .failure(let e):
-                client.enqueue(Frames.reply(id: e.id, error: e.message), droppable: false, nowNs: t)
-            case .success(let parsed):
-                client.enqueue(execute(parsed.command, id: parsed.id, at: t), droppable: false, nowNs: t)
-            }
-        }
-    }
-
-    private func execute(_ command: ControlCommand, id: String?, at t: Int64) -> [UInt8] {
-        switch command {
-        case .point(let label):
-            timeline.set(label, at: t)
-            session.map { $0.record(SessionEncoding.point(label, atNs: $0.relative(t))) }
-            return Frames.reply(id: id) { $0.field("point", label) }
-        case .tare:
-            core.commands.push(.tare)
-            return Frames.reply(id: id) { $0.field("message", "taring for half a second; keep the sensor free") }
-        case .rate(let level):
-            return rate(level: level, id: id, at: t)
-        case .startSession(let client):
-            endSession()
-            startSession(client: client)
-            return Frames.reply(id: id) { $0.field("file", session?.path) }
-        case .endSession:
-            guard let session else { return Frames.reply(id: id, error: "no session is open") }
-            let path = session.path
-            endSession()
-            return Frames.reply(id: id) { $0.field("file", path) }
-        case .mark(let note):
-            guard let session else { return Frames.reply(id: id, error: "no session is open") }
-            session.record(SessionEncoding.mark(note, atNs: session.relative(t)))
-            return Frames.reply(id: id)
-        case .status:
-            return liveFrame(id: id)
-        }
-    }
-
-    /// "The client says this pressure is a `level`": the scale gains the point,
-    /// and thresholds that follow the scale move with it from the next contact.
-    private func rate(level: Double, id: String?, at t: Int64) -> [UInt8] {
-        let force = (core.live.snapshot.forceN * 10).rounded() / 10  // 0.1 N: the scale stays readable
-        let updated: PressureScale
-        do { updated = try scale.adding(forceN: force, level: level) } catch {
-            return Frames.reply(id: id, error: "a level of \(level) at \(DecimalText.fixed(force, decimals: 1)) N contradicts the scale: \(error)")
-        }
-        var next = signalConfig
-        next.scale = updated
-        do { _ = try next.thresholds.validated() } catch {
-            return Frames.reply(id: id, error: "with that rating the hold thresholds would be invalid: \(error)")
-        }
-        signalConfig = next
-        core.commands.push(.setScale(updated))
-        session.map { $0.record(SessionEncoding.calibration(forceN: force, level: level, scale: updated, atNs: $0.relative(t))) }
-        let warning = next.thresholds.warning(for: updated)
-        if warning != thresholdWarning, let warning { log("warning: \(warning)") }
-        thresholdWarning = warning
-        return Frames.reply(id: id) { $0.field("scale", updated.text) }
-    }
-
-    private func hello() -> [UInt8] {
-        Frames.hello(Frames.Hello(sensor: sensor.description, scale: scale, alarmLevel: config.alarmLevel,
-                                  thresholds: signalConfig.thresholds, warning: thresholdWarning))
-    }
-
-    // MARK: Live frames
-
-    /// A live frame; `id` marks one sent in reply to a status command.
-    private func liveFrame(id: String? = nil) -> [UInt8] {
-        let live = core.live.snapshot
-        let stats = acquisition.statistics.snapshot
-        let now = sensor.clock.nowNs()
-        let recording = writer.status
-        var faults: [String] = []
-        if let fault = recording.fault { faults.append("NOT RECORDED: \(fault)") }
-        if alarmOutput.errors > 0 {
-            faults.append("alarm output failed \(alarmOutput.errors) time\(alarmOutput.errors == 1 ? "" : "s"): \(alarmOutput.lastError ?? "")")
-        }
-        return Frames.live(Frames.Live(
-            id: id, live: live, acquisition: stats,
-            sensorStatus: SensorStatus.describe(mode: stats.mode, sinceLastSampleNs: stats.lastSampleNs.map { now - $0 }),
-            drops: ring.droppedCount, scale: scale, minHoldS: signalConfig.thresholds.minHoldS,
-            sessionTimeNs: session.map { $0.relative(live.timeNs) } ?? live.timeNs,
-            point: timeline.label(at: now), session: session?.path, faults: faults, warning: thresholdWarning))
     }
 
     // MARK: Watchdog and shutdown
@@ -384,21 +299,22 @@ public final class Daemon {
         coreThread?.join()
         handle(events.drain())
         endSession()
+        commands = nil
         releaseRecordedHolds(nowNs: sensor.clock.nowNs(), all: true)
         server.flush(nowNs: sensor.clock.nowNs())
         server.shutDown()
         alarmOutput.set(false)
         let outcome = writer.finish(deadlineNs: monotonicNanoseconds() + Self.drainSecondsAtExit * 1_000_000_000)
         if outcome.complete {
-            log("holdfast: stopped; every record written")
+            log.info("holdfast: stopped; every record written")
             return Self.exitAllWritten
         }
         if outcome.lost.isEmpty {
-            log("holdfast: stopped; records of \(outcome.spilled.joined(separator: ", ")) could not be written and are "
+            log.warning("holdfast: stopped; records of \(outcome.spilled.joined(separator: ", ")) could not be written and are "
                 + "kept in the reserve: the next start finishes those files")
             return Self.exitRecordsKept
         }
-        log("holdfast: stopped; records of \(outcome.lost.map(\.path).joined(separator: ", ")) could not be written "
+        log.error("holdfast: stopped; records of \(outcome.lost.map(\.path).joined(separator: ", ")) could not be written "
             + "or kept; they are in this log above")
         return Self.exitRecordsLost
     }

@@ -15,9 +15,9 @@ public final class LabelFeeder: Sendable {
     /// A pipe: `enqueue` writes a byte, the sending thread waits to read one.
     private let wake: (read: Int32, write: Int32)
     private let socket: String
-    private let log: @Sendable (String) -> Void
+    private let log: Log
 
-    public init(socket: String, log: @escaping @Sendable (String) -> Void) throws(SystemError) {
+    public init(socket: String, log: Log) throws(SystemError) {
         self.socket = socket
         self.log = log
         var fds: [Int32] = [-1, -1]
@@ -56,12 +56,12 @@ public final class LabelFeeder: Sendable {
     private func send(_ label: String) {
         let deadline = monotonicNanoseconds() + 10_000_000_000
         while true {
-            switch DaemonRequest.send(["cmd": "point", "label": label], socket: socket) {
+            switch DaemonRequest.send(.point(label), socket: socket) {
             case .success: return
             case .failure(.notRunning(_)) where monotonicNanoseconds() < deadline:
                 usleep(20_000)
             case .failure(let why):
-                log("label feeder: point \"\(label)\" not sent: \(why)")
+                log.warning("label feeder: point \"\(label)\" not sent: \(why)")
                 return
             }
         }

@@ -1,5 +1,4 @@
 import HoldfastCore
-import HoldfastJSON
 import HoldfastPOSIX
 
 /// A connection to the daemon's control socket: JSON lines in and out.
@@ -28,7 +27,8 @@ public final class DaemonConnection {
 
     /// What `receive` found.
     public enum Received {
-        case messages([[String: Any]])
+        /// The messages that came; lines that are not protocol messages are skipped (`skipped` counts them).
+        case messages([DaemonMessage])
         /// The daemon closed the connection (or it failed).
         case closed
         /// The daemon sent a line longer than `maxLineBytes`: the connection is unusable.
@@ -41,19 +41,9 @@ public final class DaemonConnection {
         // Everything happens on a local descriptor; `fd` is set only on success, so a
         // failed init never reaches deinit (which would close the number a second time,
         // by then perhaps another thread's file).
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard descriptor >= 0 else { throw .notRunning }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { close(descriptor); throw .notRunning }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
+        guard let descriptor = try? UnixSocket.make(SOCK_STREAM, nonBlocking: true, for: path) else { throw .notRunning }
         func attempt() -> Int32 {
-            withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
+            (try? UnixSocket.withAddress(path) { connect(descriptor, $0, $1) }) ?? { errno = ENAMETOOLONG; return -1 }()
         }
         connecting: while true {
             if attempt() == 0 { break }
@@ -82,7 +72,7 @@ public final class DaemonConnection {
         var chunk = [UInt8](repeating: 0, count: 65536)
         var gone = false
         var total = 0
-        var messages: [[String: Any]] = []
+        var messages: [DaemonMessage] = []
         while total < Self.maxReadPerCall {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
@@ -90,7 +80,7 @@ public final class DaemonConnection {
                 chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
                 while let next = lines.nextLine() {
                     guard case .success(let line) = next else { return .lineTooLong }
-                    if let m = JSON.object(from: line) { messages.append(m) }
+                    if let m = try? DaemonMessage.decode(line) { messages.append(m) } else { skipped += 1 }
                 }
                 continue
             }
@@ -102,8 +92,12 @@ public final class DaemonConnection {
         return gone && messages.isEmpty ? .closed : .messages(messages)
     }
 
-    public func send(_ object: [String: Any]) {
-        let data = Array((JSON.text(object) + "\n").utf8)
+    /// Lines from the daemon that were not protocol messages (a daemon newer than this client, or broken).
+    public private(set) var skipped = 0
+
+    /// Sends a command (with `id`, to find its reply among the broadcasts).
+    public func send(_ command: ControlCommand, id: String? = nil) {
+        let data = command.line(id: id)
         _ = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }

@@ -27,11 +27,10 @@ public enum DaemonRequest {
         }
     }
 
-    /// Sends `command` (a protocol object, see docs/protocol.md) and waits
-    /// for the reply that carries its id, skipping the frames and events
-    /// broadcast meanwhile.
-    public static func send(_ command: [String: Any], socket: String,
-                            timeoutSeconds: Double = 2) -> Result<[String: Any], Failure> {
+    /// Sends `command` and waits for the message that answers it — its reply, or
+    /// for `status` the live frame — skipping the frames and events broadcast meanwhile.
+    public static func send(_ command: ControlCommand, socket: String,
+                            timeoutSeconds: Double = 2) -> Result<DaemonMessage, Failure> {
         // One deadline for everything: connecting, sending and the reply.
         let deadline = monotonicNanoseconds() + Int64(min(max(timeoutSeconds, 0), 3600) * 1e9)
         let connection: DaemonConnection
@@ -42,21 +41,26 @@ public enum DaemonRequest {
             }
         }
         let id = "send-\(getpid())"
-        var message = command
-        message["id"] = id
-        connection.send(message)
+        connection.send(command, id: id)
         while true {
-            let messages: [[String: Any]]
+            let messages: [DaemonMessage]
             switch connection.receive() {
             case .messages(let m): messages = m
             case .closed: return .failure(.closed(socket: socket))
             case .lineTooLong: return .failure(.lineTooLong(socket: socket))
             }
-            if let reply = messages.first(where: { $0["id"] as? String == id }) {
-                if reply["ok"] as? Bool == false {
-                    return .failure(.refused(TerminalText.escaped(reply["error"] as? String ?? "(no reason given)", limit: 400)))
+            for message in messages {
+                switch message {
+                case .reply(let reply) where reply.id == id:
+                    guard reply.ok else {
+                        return .failure(.refused(TerminalText.escaped(reply.error ?? "(no reason given)", limit: 400)))
+                    }
+                    return .success(message)
+                case .live(let frame) where frame.id == id:
+                    return .success(message)
+                default:
+                    continue
                 }
-                return .success(reply)
             }
             let leftNs = deadline - monotonicNanoseconds()
             guard leftNs > 0 else { return .failure(.noReply(socket: socket, seconds: timeoutSeconds)) }

@@ -18,7 +18,8 @@ final class ReplayConsumer: @unchecked Sendable {
     private let writer: SessionWriter?
     private let batchSize: Int
     // Copied out of the chain: `record` runs while the chain is being mutated.
-    private let delayNs: Int64
+    /// A trace's session is on the trace's own time axis.
+    private let timeBase: SessionTimeBase
     private let scale: PressureScale
     private var holds: [SessionHold] = []
     private var gaps = 0
@@ -38,7 +39,7 @@ final class ReplayConsumer: @unchecked Sendable {
         self.timeline = timeline
         self.writer = writer
         self.batchSize = batchSize
-        delayNs = chain.delayNs
+        timeBase = SessionTimeBase(originNs: 0, delayNs: chain.delayNs)
         scale = chain.config.scale
         holds.reserveCapacity(256)
     }
@@ -82,8 +83,7 @@ final class ReplayConsumer: @unchecked Sendable {
     }
 
     private func record(_ record: HoldRecord) {
-        // Label in effect at the hold's (uncorrected) start sample.
-        let hold = SessionHold(point: timeline.label(at: record.startNs + delayNs), record: record, scale: scale)
+        let hold = timeBase.hold(record, timeline: timeline, scale: scale)
         holds.append(hold)
         write(SessionEncoding.hold(hold, number: holds.count))
     }
@@ -91,7 +91,7 @@ final class ReplayConsumer: @unchecked Sendable {
     /// A stretch of the trace with no rows longer than any dip a hold can bridge.
     private func recordGap(at t: Int64, silentNs: Int64) {
         gaps += 1
-        write(SessionEncoding.gap(atNs: t, missingNs: silentNs))
+        write(SessionEncoding.gap(atNs: timeBase.time(ofSampleNs: t), missingNs: silentNs))
     }
 
     private func write(_ line: [UInt8]) {

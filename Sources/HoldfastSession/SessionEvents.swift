@@ -21,8 +21,8 @@ extension SessionEncoding {
     }
 
     /// The client rated the current pressure: the scale in force from now on.
-    public static func calibration(forceN: Double, level: Double, scale: PressureScale, atNs t: Int64) -> [UInt8] {
-        event("calibration", atNs: t) { line in
+    public static func rating(forceN: Double, level: Double, scale: PressureScale, atNs t: Int64) -> [UInt8] {
+        event("rating", atNs: t) { line in
             line.field("force_n", scaled: Int64((forceN * 1000).rounded()), decimals: 3)
             line.field("level", level)
             line.field("scale", scale.text)

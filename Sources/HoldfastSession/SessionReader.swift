@@ -13,36 +13,8 @@ import HoldfastPOSIX
 /// points or a hold whose times cannot be a hold's is an error naming the file
 /// and line.
 public struct SessionFile: Sendable {
-    public struct Hold: Sendable, Equatable {
-        public var point: String?
-        public var startS: Double
-        public var endS: Double
-        public var holdS: Double
-        public var meanN: Double
-        public var peakN: Double
-        public var meanLevel: Double
-        public var peakLevel: Double
-        public var targetS: Double
-        public var overS: Double
-        public var open: Bool
-        public var gaps: Int
-
-        public init(point: String?, startS: Double, endS: Double, holdS: Double, meanN: Double, peakN: Double,
-                    meanLevel: Double, peakLevel: Double, targetS: Double, overS: Double, open: Bool, gaps: Int) {
-            self.point = point
-            self.startS = startS
-            self.endS = endS
-            self.holdS = holdS
-            self.meanN = meanN
-            self.peakN = peakN
-            self.meanLevel = meanLevel
-            self.peakLevel = peakLevel
-            self.targetS = targetS
-            self.overS = overS
-            self.open = open
-            self.gaps = gaps
-        }
-    }
+    /// A hold read back: the file's record, typed.
+    public typealias Hold = HoldLine
 
     /// A record is a few hundred bytes; the summary of a session with many points a few kilobytes.
     public static let maxLineBytes = 64 * 1024
@@ -140,10 +112,11 @@ public struct SessionFile: Sendable {
             guard points[point] != nil || points.rows.count < Self.maxPoints else {
                 throw SessionRecordError("more than \(Self.maxPoints) points")
             }
-            let hold = Hold(point: point, startS: d("start_s"), endS: d("end_s"), holdS: d("hold_s"),
-                            meanN: d("mean_n"), peakN: d("peak_n"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
-                            targetS: d("target_s"), overS: d("over_s"), open: record["open"] as? Bool ?? false,
-                            gaps: record["gaps"] as? Int ?? 0)
+            let hold = Hold(n: record["n"] as? Int ?? holdCount + 1, point: point, startS: d("start_s"), endS: d("end_s"),
+                            holdS: d("hold_s"), meanN: d("mean_n"), peakN: d("peak_n"), meanLevel: d("mean_level"),
+                            peakLevel: d("peak_level"), targetS: d("target_s"), overS: d("over_s"),
+                            regrips: record["regrips"] as? Int ?? 0, gaps: record["gaps"] as? Int,
+                            cutByGap: record["cut_by_gap"] as? Bool, open: record["open"] as? Bool)
             do {
                 try points.add(point: hold.point, holdS: hold.holdS, meanLevel: hold.meanLevel, peakLevel: hold.peakLevel,
                                targetS: hold.targetS, overS: hold.overS)
@@ -173,7 +146,7 @@ public struct SessionFile: Sendable {
         let point = "\"" + SpreadsheetText.defused(h.point ?? "").replacing("\"", with: "\"\"") + "\""
         let numbers = [h.startS, h.endS, h.holdS, h.meanN, h.peakN, h.meanLevel, h.peakLevel, h.targetS, h.overS]
             .map { DecimalText.fixed($0, decimals: 3) }
-        return "\(n),\(point),\(numbers.joined(separator: ",")),\(h.open)\r\n"
+        return "\(n),\(point),\(numbers.joined(separator: ",")),\(h.open ?? false)\r\n"
     }
 }
 

@@ -1,5 +1,4 @@
 import HoldfastCore
-import HoldfastSensors
 
 /// The current session-file format; see docs/session-format.md.
 public let sessionFormatVersion = 1
@@ -42,33 +41,6 @@ extension PointTable {
             add(point: h.point, holdNs: h.record.holdNs, meanLevel: h.meanLevel, peakLevel: h.peakLevel,
                 targetNs: h.record.targetNs, overNs: h.record.overNs)
         }
-    }
-}
-
-/// The acquisition's own account of a session read from a sensor.
-public struct AcquisitionSummary: Sendable, Equatable {
-    public var samples: Int
-    public var errors: Int
-    public var recoveries: Int
-    public var gaps: Int
-    public var longestGapNs: Int64
-    /// Samples read without a data-ready edge.
-    public var polled: Int
-    public var saturated: Int
-    public init(samples: Int, errors: Int, recoveries: Int, gaps: Int, longestGapNs: Int64, polled: Int, saturated: Int) {
-        self.samples = samples
-        self.errors = errors
-        self.recoveries = recoveries
-        self.gaps = gaps
-        self.longestGapNs = longestGapNs
-        self.polled = polled
-        self.saturated = saturated
-    }
-
-    /// The figures the acquisition loop kept.
-    public init(_ s: AcquisitionStatistics.Snapshot) {
-        self.init(samples: s.samples, errors: s.errors, recoveries: s.recoveries, gaps: s.gaps,
-                  longestGapNs: s.longestGapNs, polled: s.polledSamples, saturated: s.saturated)
     }
 }
 
@@ -150,7 +122,7 @@ public enum SessionEncoding {
         line.field("format", sessionFormatVersion)
         line.field("source", raw: src.object())
         line.field("rate_hz", config.sampleRateHz)
-        line.field("calibration", raw: JSONLine.array(points))
+        line.field("scale", raw: JSONLine.array(points))
         line.field("thresholds", raw: thresholds.object())
         line.field("filter", raw: filter.object())
         line.field("zones", raw: zones.object())

@@ -5,8 +5,8 @@ enum Graph {
     static func render(_ history: [Double], scale: PressureScale, width: Int, rows: Int) -> [Screen.Line] {
         let columns = max(10, width - 8)
         let top = max(scale.force(atLevel: 10) ?? 60, history.max() ?? 0, 10)
-        let bandLow = scale.force(atLevel: 5.5) ?? 0
-        let bandHigh = scale.force(atLevel: 7.5) ?? 0
+        let bandLow = scale.force(atLevel: PressureScale.targetLevels.lowerBound) ?? 0
+        let bandHigh = scale.force(atLevel: PressureScale.targetLevels.upperBound) ?? 0
         // One column per bucket of frames, the highest force in it.
         var values = [Double](repeating: 0, count: columns)
         if !history.isEmpty {
@@ -29,7 +29,7 @@ enum Graph {
                 label = "target"
                 bandLabelled = true
             }
-            lines.append(Screen.Line([(Screen.pad(label, 7) + " ", .dim), (text, inBand ? .zone("target") : .plain)]))
+            lines.append(Screen.Line([(Screen.pad(label, 7) + " ", .dim), (text, inBand ? .zone(.target) : .plain)]))
         }
         return lines
     }

@@ -3,7 +3,7 @@ import HoldfastCore
 /// The screen as lines of text with style spans: what `holdfast watch` draws,
 /// computed from the state alone so it can be tested without a terminal.
 public struct Screen: Equatable {
-    public enum Style: Equatable, Sendable { case plain, bold, zone(String), inverse, dim }
+    public enum Style: Equatable, Sendable { case plain, bold, zone(Zone), inverse, dim }
 
     public struct Line: Equatable {
         public var spans: [(text: String, style: Style)]
@@ -18,14 +18,15 @@ public struct Screen: Equatable {
     public var lines: [Line]
 
     /// Zone names in words, so colour is never the only cue.
-    public static func zoneLabel(_ zone: String) -> String {
+    public static func zoneLabel(_ zone: Zone) -> String {
         switch zone {
-        case "target": "TARGET 6-7"
-        case "caution": "CAUTION 8"
-        case "over": "OVER 9-10 !"
-        default: "below target"
+        case .target: "TARGET 6-7"
+        case .caution: "CAUTION 8"
+        case .over: "OVER 9-10 !"
+        case .below: "below target"
         }
     }
+
 
     public static func render(_ s: WatchState, width: Int, height: Int, prompt: String? = nil, help: Bool = false) -> Screen {
         let w = max(40, width)
@@ -98,8 +99,8 @@ public struct Screen: Equatable {
         let cells = width - 14
         let level = s.level.isFinite ? min(max(s.level, 0), 10) : 0  // whatever the daemon said
         let filled = Int((level / 10 * Double(cells)).rounded())
-        let marker = Int((5.5 / 10 * Double(cells)).rounded())
-        let end = Int((7.5 / 10 * Double(cells)).rounded())
+        let marker = Int((PressureScale.targetLevels.lowerBound / 10 * Double(cells)).rounded())
+        let end = Int((PressureScale.targetLevels.upperBound / 10 * Double(cells)).rounded())
         var bar = ""
         for i in 0..<cells {
             bar += i < filled ? "#" : (i == marker || i == end ? "|" : ".")

@@ -66,12 +66,12 @@ final class TerminalWriter {
         case .dim: return color ? "\u{1B}[2m" : ""
         case .inverse: return "\u{1B}[7m\u{1B}[1m"
         case .zone(let z):
-            guard color else { return z == "over" ? "\u{1B}[1m" : "" }
+            guard color else { return z == .over ? "\u{1B}[1m" : "" }
             switch z {
-            case "target": return "\u{1B}[32m\u{1B}[1m"
-            case "caution": return "\u{1B}[33m\u{1B}[1m"
-            case "over": return "\u{1B}[31m\u{1B}[1m"
-            default: return "\u{1B}[36m"
+            case .target: return "\u{1B}[32m\u{1B}[1m"
+            case .caution: return "\u{1B}[33m\u{1B}[1m"
+            case .over: return "\u{1B}[31m\u{1B}[1m"
+            case .below: return "\u{1B}[36m"
             }
         }
     }

@@ -84,30 +84,25 @@ public final class Watch {
         if plain { print(why); fflush(nil) }
     }
 
-    private func handle(_ m: [String: Any]) {
-        let type = m["type"] as? String
-        if state.apply(m) {
+    private func handle(_ message: DaemonMessage) {
+        if state.apply(message) {
             terminal?.bell()  // once per alarm episode
         }
         dirty = true
         guard plain else { return }
-        switch type {
-        case "hold":
-            print("hold  \((m["point"] as? String).map { TerminalText.escaped($0, limit: 80) } ?? "-")  \(num(m["hold_s"])) s  mean \(num(m["mean_n"])) N"
-                  + "  level \(num(m["mean_level"])) (peak \(num(m["peak_level"])))  target \(num(m["target_s"])) s  over \(num(m["over_s"])) s")
-        case "alarm":
-            print("ALARM over-pressure: level \(num(m["level"])) at \(num(m["force_n"])) N")
-        case "alarm_end":
-            print("alarm ended: level \(num(m["level"]))")
+        let n = String.init(format1:)
+        switch message {
+        case .hold(let h):
+            print("hold  \(h.point.map { TerminalText.escaped($0, limit: 80) } ?? "-")  \(n(h.holdS)) s  mean \(n(h.meanN)) N"
+                  + "  level \(n(h.meanLevel)) (peak \(n(h.peakLevel)))  target \(n(h.targetS)) s  over \(n(h.overS)) s")
+        case .alarm(let a) where a.on:
+            print("ALARM over-pressure: level \(n(a.level)) at \(n(a.forceN)) N")
+        case .alarm(let a):
+            print("alarm ended: level \(n(a.level))")
         default:
             break
         }
         fflush(nil)  // every output stream: stdout may be a pipe
-    }
-
-    private func num(_ v: Any?) -> String {
-        let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? 0  // String(format1:) shows any Double
-        return String(format1: d)
     }
 
     private func redraw() {
@@ -162,7 +157,7 @@ public final class Watch {
             case UInt8(ascii: "q"), 3: return false
             case UInt8(ascii: "p"), UInt8(ascii: "c"), UInt8(ascii: "n"): prompt = (Character(UnicodeScalar(b)), "")
             case UInt8(ascii: "t"):
-                connection?.send(["cmd": "tare"])
+                connection?.send(.tare)
                 state.status = "taring: keep the sensor free"
             case UInt8(ascii: "?"): help.toggle()
             default: break
@@ -177,14 +172,12 @@ public final class Watch {
         case "p":
             guard !text.isEmpty else { return }
             state.remember(point: text)
-            connection.send(["cmd": "point", "label": text])
+            connection.send(.point(text))
         case "c":
             guard let level = Double(text) else { state.status = "error: \"\(text)\" is not a level from 0 to 10"; return }
-            connection.send(["cmd": "rate", "level": level])
+            connection.send(.rate(level: level))
         default:
-            var command: [String: Any] = ["cmd": "session", "action": "start"]
-            if !text.isEmpty { command["client"] = text }
-            connection.send(command)
+            connection.send(.startSession(client: text.isEmpty ? nil : text))
         }
     }
 }

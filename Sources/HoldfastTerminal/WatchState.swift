@@ -1,5 +1,5 @@
 import HoldfastCore
-import HoldfastJSON
+import HoldfastProtocol
 
 /// Everything the therapist's screen shows, built from the daemon's messages.
 /// A value: the screen is a pure function of it.
@@ -10,7 +10,7 @@ public struct WatchState: Sendable {
     // From the latest live frame.
     public var forceN = 0.0
     public var level = 1.0
-    public var zone = "below"
+    public var zone = Zone.below
     public var stage = "idle"
     public var holdS = 0.0
     public var point: String?
@@ -40,65 +40,60 @@ public struct WatchState: Sendable {
     /// Applies one message from the daemon. Returns true when an alarm episode starts (ring the bell once).
     /// Text from the daemon (labels, errors, file names) is kept escaped (see `TerminalText`): a label
     /// or error carrying ESC must not drive the therapist's terminal.
-    public mutating func apply(_ m: [String: Any]) -> Bool {
-        func d(_ key: String) -> Double { m.number(key).flatMap { $0.isFinite ? $0 : nil } ?? 0 }
-        func text(_ key: String) -> String? { (m[key] as? String).map { TerminalText.escaped($0, limit: 400) } }
-        switch m["type"] as? String {
-        case "hello":
-            if let text = m["scale"] as? String, let s = try? PressureScale(parsing: text) { scale = s }
-            warning = text("warning")
-        case "live":
-            forceN = d("force_n")
-            level = d("level")
-            zone = text("zone") ?? "below"
-            stage = text("stage") ?? "idle"
-            holdS = d("hold_s")
-            point = text("point")
-            sessionS = d("t_s")
-            fault = text("fault")
-            warning = text("warning")
-            let sensor = m["sensor"] as? [String: Any] ?? [:]
-            sensorStatus = (sensor["status"] as? String).map { TerminalText.escaped($0, limit: 40) } ?? "?"
-            rateHz = sensor.number("rate_hz").flatMap { $0.isFinite ? $0 : nil } ?? 0
-            drops = sensor["drops"] as? Int ?? 0
-            errors = sensor["errors"] as? Int ?? 0
+    public mutating func apply(_ message: DaemonMessage) -> Bool {
+        func finite(_ v: Double) -> Double { v.isFinite ? v : 0 }
+        func text(_ s: String?, limit: Int = 400) -> String? { s.map { TerminalText.escaped($0, limit: limit) } }
+        switch message {
+        case .hello(let h):
+            if let s = try? PressureScale(parsing: h.scale) { scale = s }
+            warning = text(h.warning)
+        case .live(let f):
+            forceN = finite(f.forceN)
+            level = finite(f.level)
+            zone = Zone(rawValue: f.zone) ?? .below
+            stage = text(f.stage, limit: 20) ?? "idle"
+            holdS = finite(f.holdS)
+            point = text(f.point)
+            sessionS = finite(f.tS)
+            fault = text(f.fault)
+            warning = text(f.warning)
+            sensorStatus = text(f.sensor.status, limit: 40) ?? "?"
+            rateHz = finite(f.sensor.rateHz)
+            drops = f.sensor.drops
+            errors = f.sensor.errors
             let wasAlarm = alarm
-            alarm = m["alarm"] as? Bool ?? false
+            alarm = f.alarm
             history.append(forceN)
             if history.count > historyCapacity { history.removeFirst(history.count - historyCapacity) }
             return alarm && !wasAlarm
-        case "hold":
+        case .hold(let h):
             do {
-                try totals.add(point: text("point"), holdS: d("hold_s"), meanLevel: d("mean_level"), peakLevel: d("peak_level"),
-                               targetS: d("target_s"), overS: d("over_s"))
+                try totals.add(point: text(h.point), holdS: finite(h.holdS), meanLevel: finite(h.meanLevel),
+                               peakLevel: finite(h.peakLevel), targetS: finite(h.targetS), overS: finite(h.overS))
             } catch {
                 status = "ignored a hold from the daemon: \(error)"
                 return false
             }
-            lastHold = String(format1: d("hold_s")) + " s at level " + String(format1: d("mean_level"))
-                + (d("over_s") > 0 ? " (over for " + String(format1: d("over_s")) + " s)" : "")
-        case "alarm":
+            lastHold = String(format1: h.holdS) + " s at level " + String(format1: h.meanLevel)
+                + (h.overS > 0 ? " (over for " + String(format1: h.overS) + " s)" : "")
+        case .alarm(let a):
             let wasAlarm = alarm
-            alarm = true
-            return !wasAlarm
-        case "alarm_end":
-            alarm = false
-        case "reply":
-            if m["ok"] as? Bool == false {
-                status = "error: " + (text("error") ?? "?")
-            } else if let scaleText = m["scale"] as? String, let s = try? PressureScale(parsing: scaleText) {
+            alarm = a.on
+            return a.on && !wasAlarm
+        case .reply(let r):
+            if !r.ok {
+                status = "error: " + (text(r.error) ?? "?")
+            } else if let scaleText = r.scale, let s = try? PressureScale(parsing: scaleText) {
                 scale = s
                 status = "scale updated: " + TerminalText.escaped(scaleText, limit: 200)
-            } else if let file = text("file") {
+            } else if let file = text(r.file) {
                 status = "session: " + file
                 endSession()
-            } else if let p = text("point") {
+            } else if let p = text(r.point) {
                 status = "point: " + p
             }
-        case "notice":
-            status = (text("about") ?? "") + ": " + (text("message") ?? "")
-        default:
-            break
+        case .notice(let n):
+            status = (text(n.about) ?? "") + ": " + (text(n.message) ?? "")
         }
         return false
     }

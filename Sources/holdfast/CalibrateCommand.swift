@@ -38,7 +38,7 @@ struct CalibrateCommand: ParsableCommand {
             let opened = try sensor.open()
             let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 16)
             let acquisition = Acquisition(sensor: opened.driver, line: opened.line, clock: opened.clock, ring: ring,
-                                          log: { printError("  " + $0) })
+                                          log: Log { _, message in printError("  " + message) })
             let count = Int(seconds * opened.driver.sampleRateHz)
             // The first quarter second after the prompt is settling (a mass just put down still rocks).
             let settle = Int(0.25 * opened.driver.sampleRateHz)

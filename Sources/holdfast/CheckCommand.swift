@@ -1,3 +1,4 @@
+import HoldfastPOSIX
 import ArgumentParser
 import HoldfastCore
 import HoldfastLinux
@@ -32,7 +33,7 @@ struct CheckCommand: ParsableCommand {
             if realtime { RealtimeScheduling.apply(fifoPriority: 50, cpu: nil).forEach { print($0) } }
             let ring = try SPSCRing<Sample>(minimumCapacity: 1 << 16)
             let acquisition = Acquisition(sensor: opened.driver, line: opened.line, clock: opened.clock, ring: ring,
-                                          log: { print("  " + $0) })
+                                          log: Log { _, message in print("  " + message) })
             let count = Int(seconds * opened.driver.sampleRateHz)
             let samples = acquisition.collect(count: count, deadlineNs: opened.clock.nowNs() + Int64(seconds * 1e9) + 1_000_000_000)
             let stats = acquisition.statistics.snapshot

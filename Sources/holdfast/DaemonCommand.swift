@@ -79,13 +79,12 @@ struct DaemonCommand: ParsableCommand {
             return
         }
         let settings = try resolved()
-        let log = DaemonLog()
+        let environment = ProcessInfo.processInfo.environment
+        let log = DaemonLog(environment: environment)
         let daemon: Daemon
         do {
-            let sensor = try SensorSources.open(settings.sensor, socket: settings.daemon.socketPath) { log.write($0) }
-            daemon = try Daemon(config: settings.daemon, sensor: sensor, environment: ProcessInfo.processInfo.environment) { message in
-                log.write(message)
-            }
+            let sensor = try SensorSources.open(settings.sensor, socket: settings.daemon.socketPath, log: log.log)
+            daemon = try Daemon(config: settings.daemon, sensor: sensor, environment: environment, log: log.log)
         } catch {
             log.flush(timeoutMs: 1000)
             throw CommandFailure("\(error)")

@@ -7,7 +7,7 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The client's pressure scale as NEWTONS=LEVEL points, strictly increasing "
                                + "(default: the trace's \"# scale:\" line, or \(PressureScale.standardText)).",
                                valueName: "F=L,…"))
-    var calibration: String?
+    var scale: String?
 
     @Option(name: .customLong("start-n"),
             help: "A hold starts when the filtered force rises through this (N). Default: level 1.4 on the scale, at most 5 N.")
@@ -43,9 +43,9 @@ struct DetectionOptions: ParsableArguments {
 
     /// Fills the detection part of replay options, with errors naming the option.
     func apply(to options: inout ReplayOptions) throws(ValidationError) {
-        if let calibration {
-            do { options.scale = try PressureScale(parsing: calibration) }
-            catch { throw ValidationError("--calibration \"\(calibration)\": \(error)") }
+        if let scale {
+            do { options.scale = try PressureScale(parsing: scale) }
+            catch { throw ValidationError("--scale \"\(scale)\": \(error)") }
         }
         let rules = HoldRules(startN: startN, endN: endN, maxDipS: maxDipS, maxRegripS: maxRegripS, minHoldS: minHoldS)
         do { options.holdRules = try rules.validated() }

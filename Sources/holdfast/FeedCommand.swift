@@ -63,7 +63,7 @@ struct FeedCommand: ParsableCommand {
             clock.sleep(untilNs: next)
             while let socket, let due = labels.first, due.atNs <= first + (next - start) {
                 labels.removeFirst()
-                if case .failure(let failure) = DaemonRequest.send(["cmd": "point", "label": due.label], socket: socket) {
+                if case .failure(let failure) = DaemonRequest.send(.point(due.label), socket: socket) {
                     printError("feed-stub: point \"\(due.label)\": \(failure)")
                 }
             }

@@ -1,6 +1,5 @@
 import HoldfastProtocol
 import ArgumentParser
-import HoldfastJSON
 import HoldfastTerminal
 
 /// One command to the running daemon, for scripts (a foot pedal that labels
@@ -28,8 +27,8 @@ struct SendCommand: ParsableCommand {
 
     func validate() throws { _ = try command() }
 
-    /// The protocol object for `words`.
-    func command() throws -> [String: Any] {
+    /// The command `words` say.
+    func command() throws -> ControlCommand {
         guard let verb = words.first else { throw ValidationError("say what to send: point, tare, rate, start, end, mark or status") }
         let rest = words.dropFirst().joined(separator: " ")
         func needs(_ what: String) throws -> String {
@@ -40,17 +39,17 @@ struct SendCommand: ParsableCommand {
             guard rest.isEmpty else { throw ValidationError("\(verb) takes nothing after it (got \"\(rest)\")") }
         }
         switch verb {
-        case "point": return ["cmd": "point", "label": try needs("a label, e.g. holdfast send point upper trapezius L")]
-        case "tare": try none(); return ["cmd": "tare"]
+        case "point": return .point(try needs("a label, e.g. holdfast send point upper trapezius L"))
+        case "tare": try none(); return .tare
         case "rate":
             guard let level = Double(try needs("a level from 1 to 10")), level.isFinite else {
                 throw ValidationError("rate needs a number from 1 to 10, not \"\(rest)\"")
             }
-            return ["cmd": "rate", "level": level]
-        case "start": return rest.isEmpty ? ["cmd": "session", "action": "start"] : ["cmd": "session", "action": "start", "client": rest]
-        case "end": try none(); return ["cmd": "session", "action": "end"]
-        case "mark": return rest.isEmpty ? ["cmd": "mark"] : ["cmd": "mark", "note": rest]
-        case "status": try none(); return ["cmd": "status"]
+            return .rate(level: level)
+        case "start": return .startSession(client: rest.isEmpty ? nil : rest)
+        case "end": try none(); return .endSession
+        case "mark": return .mark(note: rest.isEmpty ? nil : rest)
+        case "status": try none(); return .status
         default: throw ValidationError("unknown command \"\(verb)\": point, tare, rate, start, end, mark or status")
         }
     }
@@ -58,7 +57,7 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         switch DaemonRequest.send(try command(), socket: socket) {
         case .success(let reply):
-            print(JSON.text(reply))
+            print(String(decoding: reply.line.dropLast(), as: UTF8.self))
         case .failure(let failure):
             printError("holdfast send: \(failure)")
             if case .refused = failure { throw ExitCode(1) }

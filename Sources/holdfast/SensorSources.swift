@@ -1,3 +1,4 @@
+import HoldfastPOSIX
 import HoldfastConfig
 import HoldfastEmulation
 import HoldfastLinux
@@ -12,7 +13,7 @@ enum SensorSources {
     }
 
     static func open(_ settings: SensorSettings, socket: String,
-                     log: @escaping @Sendable (String) -> Void) throws(OpenFailure) -> SensorSource {
+                     log: Log) throws(OpenFailure) -> SensorSource {
         if settings.isEmulated {
             guard let trace = settings.emulateTrace else { throw OpenFailure(description: "bus = emulated needs emulate_trace") }
             let feeder: LabelFeeder

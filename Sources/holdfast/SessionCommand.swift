@@ -59,7 +59,7 @@ struct SessionCommand: ParsableCommand {
                 }) { h in
                     n += 1
                     print(row(["\(n)", text(h.point), f(h.startS), f(h.holdS), f(h.meanN), f(h.peakN), f(h.meanLevel),
-                               f(h.peakLevel), f(h.targetS), f(h.overS) + (h.open ? " (open)" : "")], holdWidths))
+                               f(h.peakLevel), f(h.targetS), f(h.overS) + (h.open == true ? " (open)" : "")], holdWidths))
                 }
             } catch {
                 throw CommandFailure(error.description)

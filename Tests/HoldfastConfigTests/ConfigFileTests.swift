@@ -142,7 +142,7 @@ struct ConfigFileTests {
         #expect(SessionName.fileName(unixSeconds: 0, client: "jd42") == "19700101T000000Z-jd42.jsonl")
         #expect(SessionName.iso(unixSeconds: 1_795_000_000) == "2026-11-18T11:06:40Z")
         for bad in ["", "../x", "a/b", "name with space", String(repeating: "a", count: 33), "é"] {
-            #expect(throws: SessionName.InvalidClient.self) { try SessionName.sanitisedClient(bad) }
+            #expect(throws: ClientPseudonym.Invalid.self) { try ClientPseudonym.validated(bad) }
         }
     }
 }

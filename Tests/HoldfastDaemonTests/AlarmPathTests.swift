@@ -58,7 +58,7 @@ final class InProcessDaemon: @unchecked Sendable {  // `daemon` is touched by it
         config.frameHz = 50
         let sensor = try EmulatedSession.play(trace, chip: .nau7802, speed: 1, faults: FaultPlan(), sampleRateHz: nil) { _, _ in }
         let log = self.log
-        daemon = try Daemon(config: config, sensor: sensor, environment: [:], log: { line in log.append(line) },
+        daemon = try Daemon(config: config, sensor: sensor, environment: [:], log: Log { _, line in log.append(line) },
                             fileCalls: fileCalls, alarmSwitch: alarmSwitch)
         thread = try JoinableThread(name: "daemon under test") { [self] in
             let code = daemon.run()

@@ -79,7 +79,7 @@ struct DaemonEndToEndTests {
         let types = session.records.compactMap { $0["type"] as? String }
         #expect(types.first == "session")
         #expect(types.last == "summary")
-        for expected in ["point", "mark", "alarm", "calibration", "hold"] { #expect(types.contains(expected), "\(expected)") }
+        for expected in ["point", "mark", "alarm", "rating", "hold"] { #expect(types.contains(expected), "\(expected)") }
         let attributes = try FileManager.default.attributesOfItem(atPath: try #require(files.first))
         #expect((attributes[.posixPermissions] as? Int) == 0o640)
         let dirAttributes = try FileManager.default.attributesOfItem(atPath: daemon.stateDirectory)

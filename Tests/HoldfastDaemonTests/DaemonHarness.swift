@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastProtocol
 import HoldfastEmulation
 import HoldfastPOSIX
 import Testing
@@ -139,6 +140,10 @@ final class SocketClient {
                 buffer.removeSubrange(...newline)
                 let message = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
                 if let message { history.append(message) }
+                // The tests read the wire format; every line must also be what the typed clients decode.
+                do { _ = try DaemonMessage.decode(line) } catch {
+                    Issue.record("the daemon sent a line the protocol does not decode (\(error)): \(String(decoding: line, as: UTF8.self))")
+                }
                 return message
             }
             var chunk = [UInt8](repeating: 0, count: 65536)

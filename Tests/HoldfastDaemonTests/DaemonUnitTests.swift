@@ -54,48 +54,8 @@ struct DurableLogTests {
     }
 }
 
-@Suite("Control protocol")
-struct ControlProtocolTests {
-    @Test(arguments: [
-        (#"{"cmd":"point","label":"upper trapezius L","id":3}"#, ControlCommand.point("upper trapezius L")),
-        (#"{"cmd":"tare"}"#, .tare),
-        (#"{"cmd":"rate","level":7}"#, .rate(level: 7)),
-        (#"{"cmd":"session","action":"start","client":"jd-42"}"#, .startSession(client: "jd-42")),
-        (#"{"cmd":"session","action":"end"}"#, .endSession),
-        (#"{"cmd":"mark"}"#, .mark(note: nil)),
-        (#"{"cmd":"status"}"#, .status),
-    ])
-    func validCommands(line: String, expected: ControlCommand) throws {
-        #expect(try ControlCommand.parse(line).get().command == expected)
-    }
-
-    /// Outside the macro's arguments: Swift 6.0.3 crashes type-checking a string
-    /// interpolation written inside @Test(arguments:).
-    static let invalidCommands: [(String, String)] = [
-        ("not json", "not a JSON object"),
-        (#"{"label":"x"}"#, "missing \"cmd\""),
-        (#"{"cmd":"point","label":"a\u0007b"}"#, "control character"),
-        (#"{"cmd":"point","label":"a,b"}"#, "commas"),
-        (#"{"cmd":"rate","level":11}"#, "between 0 and 10"),
-        (#"{"cmd":"session","action":"start","client":"../../etc"}"#, "only letters, digits"),
-        (#"{"cmd":"session","action":"pause"}"#, "\"start\" or \"end\""),
-        (#"{"cmd":"mark","note":"a\nb"}"#, "control character"),
-        // One rule for labels and notes: C1 controls (U+009B is a one-character CSI) too.
-        (#"{"cmd":"mark","note":"a\u009b2Jb"}"#, "note contains a control character"),
-        (#"{"cmd":"mark","note":"\u0085"}"#, "note contains a control character"),
-        (#"{"cmd":"point","label":"a\u009bb"}"#, "point label contains a control character"),
-        ("{\"cmd\":\"mark\",\"note\":\"\(String(repeating: "n", count: 201))\"}", "note is 201 bytes long (at most 200)"),
-        (#"{"cmd":"reboot"}"#, "unknown cmd"),
-    ]
-
-    @Test(arguments: invalidCommands)
-    func invalidCommandsSayWhy(line: String, expected: String) {
-        switch ControlCommand.parse(line) {
-        case .success(let p): Issue.record("accepted \(p.command)")
-        case .failure(let e): #expect(e.message.contains(expected), "\(e.message)")
-        }
-    }
-
+@Suite("Control clients' limits")
+struct ControlClientTests {
     func socketPair() -> (Int32, Int32) {
         var fds: [Int32] = [0, 0]
         socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds)
@@ -162,7 +122,7 @@ struct ControlProtocolTests {
 }
 
 @Suite("Live sensor status")
-struct SensorStatusTests {
+struct SensorHealthTests {
     @Test(arguments: [
         (AcquisitionMode.dataReady, Int64(10_000_000), "ok"),
         (.polling, 10_000_000, "polling"),
@@ -171,10 +131,35 @@ struct SensorStatusTests {
         (.polling, 600_000_000, "disconnected"),
     ])
     func describesTheCurrentMode(mode: AcquisitionMode, since: Int64, expected: String) {
-        #expect(SensorStatus.describe(mode: mode, sinceLastSampleNs: since) == expected)
+        #expect(SensorHealth.describe(mode: mode, sinceLastSampleNs: since) == expected)
     }
 
     @Test func noSampleYetIsDisconnected() {
-        #expect(SensorStatus.describe(mode: .starting, sinceLastSampleNs: nil) == "disconnected")
+        #expect(SensorHealth.describe(mode: .starting, sinceLastSampleNs: nil) == "disconnected")
+    }
+}
+
+@Suite("Daemon log")
+struct DaemonLogTests {
+    /// Under systemd each line carries its syslog priority for the journal; on a terminal, words.
+    @Test(arguments: [true, false])
+    func levelsReachTheLog(journal: Bool) throws {
+        var fds: [Int32] = [-1, -1]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let log = DaemonLog(fd: fds[1], environment: journal ? ["JOURNAL_STREAM": "8:1234"] : [:])
+        log.log.warning("the target zone starts at 2.75 N")
+        log.log.info("session started")
+        log.log.error("cannot create session file")
+        log.flush(timeoutMs: 2000)
+        close(fds[1])
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let n = read(fds[0], &bytes, bytes.count)
+        let text = String(decoding: bytes[..<max(0, n)], as: UTF8.self)
+        if journal {
+            #expect(text == "<4>the target zone starts at 2.75 N\n<6>session started\n<3>cannot create session file\n")
+        } else {
+            #expect(text == "warning: the target zone starts at 2.75 N\nsession started\nerror: cannot create session file\n")
+        }
     }
 }

@@ -41,7 +41,7 @@ struct DaemonRequestTests {
         let listener = try Listener(backlog: 0)
         listener.fillBacklog()
         let start = monotonicNanoseconds()
-        let result = DaemonRequest.send(["cmd": "status"], socket: listener.path, timeoutSeconds: 0.5)
+        let result = DaemonRequest.send(.status, socket: listener.path, timeoutSeconds: 0.5)
         let seconds = Double(monotonicNanoseconds() - start) / 1e9
         #expect(result.failureValue == .notAccepting(socket: listener.path, seconds: 0.5))
         #expect(seconds < 5, "took \(seconds) s")
@@ -49,13 +49,13 @@ struct DaemonRequestTests {
 
     @Test func aDaemonThatNeverAcceptsGivesNoReplyInTime() throws {
         let listener = try Listener(backlog: 16)
-        let result = DaemonRequest.send(["cmd": "status"], socket: listener.path, timeoutSeconds: 0.3)
+        let result = DaemonRequest.send(.status, socket: listener.path, timeoutSeconds: 0.3)
         #expect(result.failureValue == .noReply(socket: listener.path, seconds: 0.3))
     }
 
     @Test func nothingThereIsNotRunning() {
         let path = NSTemporaryDirectory() + "holdfast-none-\(UUID().uuidString.prefix(8)).sock"
-        #expect(DaemonRequest.send(["cmd": "status"], socket: path, timeoutSeconds: 0.3).failureValue == .notRunning(socket: path))
+        #expect(DaemonRequest.send(.status, socket: path, timeoutSeconds: 0.3).failureValue == .notRunning(socket: path))
     }
 
     /// A line without end from the daemon is cut off at the bound, not buffered.
@@ -69,7 +69,7 @@ struct DaemonRequestTests {
             usleep(500_000)
             close(client)
         }
-        let result = DaemonRequest.send(["cmd": "status"], socket: listener.path, timeoutSeconds: 3)
+        let result = DaemonRequest.send(.status, socket: listener.path, timeoutSeconds: 3)
         server.join()
         #expect(result.failureValue == .lineTooLong(socket: listener.path))
     }

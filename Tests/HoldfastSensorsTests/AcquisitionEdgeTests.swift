@@ -96,7 +96,7 @@ struct AcquisitionEdgeTests {
         let line = BacklogLine([], clock: clock)
         let lines = LogLines()
         let acquisition = Acquisition(sensor: sensor, line: line, clock: clock, ring: try SPSCRing<Sample>(minimumCapacity: 64),
-                                      log: { lines.append($0) })
+                                      log: Log { _, message in lines.append(message) })
         acquisition.run(until: { sensor.starts.count == 1 })
         let outage = Double(clock.nowNs() - 1_000_000) / 1e9
         #expect(acquisition.statistics.snapshot.errors == 240)

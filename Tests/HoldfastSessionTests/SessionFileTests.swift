@@ -107,8 +107,8 @@ struct SessionFileTests {
 
     /// Spreadsheets run cells that start with = + - @; the label is the only text cell.
     @Test func csvDefusesFormulasAndKeepsNumbersNumeric() {
-        var h = SessionFile.Hold(point: "=HYPERLINK(\"http://x\")", startS: -1.5, endS: 2, holdS: 3.5, meanN: -0.25, peakN: 1,
-                                 meanLevel: 1, peakLevel: 1, targetS: 0, overS: 0, open: false, gaps: 0)
+        var h = SessionFile.Hold(n: 1, point: "=HYPERLINK(\"http://x\")", startS: -1.5, endS: 2, holdS: 3.5, meanN: -0.25, peakN: 1,
+                                 meanLevel: 1, peakLevel: 1, targetS: 0, overS: 0)
         #expect(SessionFile.csvRow(1, h) == "1,\"'=HYPERLINK(\"\"http://x\"\")\",-1.500,2.000,3.500,-0.250,1.000,1.000,1.000,0.000,0.000,false\r\n")
         for (label, cell) in [("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\u{1B}[2J", "\\x1b[2J"),
                               ("upper trapezius L", "upper trapezius L")] {

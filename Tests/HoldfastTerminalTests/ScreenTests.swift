@@ -1,5 +1,7 @@
 import HoldfastCore
 @testable import HoldfastTerminal
+import HoldfastProtocol
+import Foundation
 import Testing
 
 @Suite("Watch screen")
@@ -171,5 +173,33 @@ struct WatchSessionEndTests {
         // Mean level weighted by hold time: (60 × 6 + 30 × 7.5) / 90 = 6.5.
         #expect(lines.contains { $0.contains("upper trapezius L") && $0.contains("01:30") && $0.contains("6.5") })
         #expect(s.totals.isEmpty)
+    }
+}
+
+/// The tests write messages as the daemon's JSON would have them (only the fields they are about); this
+/// fills in the rest with neutral values and decodes them through the protocol, as the watch does.
+extension WatchState {
+    mutating func apply(_ fields: [String: Any]) -> Bool {
+        let type = fields["type"] as? String ?? ""
+        var defaults: [String: Any] = [:]
+        switch type {
+        case "hello": defaults = ["protocol": 1, "sensor": "", "scale": PressureScale.standardText, "alarm_level": 9, "min_hold_s": 2, "start_n": 5, "end_n": 3]
+        case "live":
+            defaults = ["t_s": 0, "force_n": 0, "level": 1, "zone": "below", "stage": "idle", "hold_s": 0, "alarm": false]
+            let sensor = ["rate_hz": 0, "drops": 0, "errors": 0, "gaps": 0, "polled": 0, "status": "ok"] as [String: Any]
+            defaults["sensor"] = sensor.merging(fields["sensor"] as? [String: Any] ?? [:]) { $1 }
+        case "hold":
+            defaults = ["n": 1, "start_s": 0, "end_s": 0, "hold_s": 0, "mean_n": 0, "peak_n": 0, "mean_level": 0, "peak_level": 0,
+                        "target_s": 0, "over_s": 0, "regrips": 0]
+        case "alarm", "alarm_end": defaults = ["t_s": 0, "level": 9, "force_n": 50, "crossing_ns": 0, "sent_ns": 0]
+        default: break
+        }
+        let all = defaults.merging(fields) { type == "live" && $0 is [String: Any] ? $0 : $1 }
+        guard let data = try? JSONSerialization.data(withJSONObject: all),
+              let message = try? DaemonMessage.decode(Array(data)) else {
+            Issue.record("not a protocol message: \(all)")
+            return false
+        }
+        return apply(message)
     }
 }

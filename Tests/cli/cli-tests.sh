@@ -38,7 +38,7 @@ check "empty file" 1 'empty.csv: the trace is empty' -- "$holdfast" replay empty
 check "unreadable path" 1 'missing.csv: cannot open trace: No such file' -- "$holdfast" replay missing.csv --session s.jsonl
 mkfifo fifo.csv
 check "FIFO as trace" 1 'fifo.csv: cannot read a trace from a FIFO' -- timeout 10 "$holdfast" replay fifo.csv --session s.jsonl
-check "bad calibration" 64 'calibration "3=1,2=2": point 2' -- "$holdfast" replay nan.csv --calibration "3=1,2=2"
+check "bad scale" 64 'scale "3=1,2=2": point 2' -- "$holdfast" replay nan.csv --scale "3=1,2=2"
 check "bad thresholds" 64 'end force 6.0 N must be' -- "$holdfast" replay nan.csv --start-n 5 --end-n 6
 check "bad scenario" 1 'bad.scenario:1: unknown keyword' -- bash -c "echo 'wobble 3' > bad.scenario && '$holdfast' simulate bad.scenario --trace t.csv"
 if [ -e s.jsonl ]; then failed=$((failed + 1)); echo "FAIL a failed replay left s.jsonl"; else passed=$((passed + 1)); fi
@@ -46,7 +46,7 @@ if [ -e s.jsonl ]; then failed=$((failed + 1)); echo "FAIL a failed replay left 
 check "simulate" 0 'wrote t.csv and t.truth.jsonl' -- "$holdfast" simulate "$root/Simulator/scenarios/nimmo-series.scenario" --trace t.csv --truth t.truth.jsonl
 check "replay" 0 '4 holds, 0 touches' -- "$holdfast" replay t.csv --session t.session.jsonl
 check "session complete" 0 '"type":"summary"' -- tail -n 1 t.session.jsonl
-check "replay with calibration" 0 'Replayed' -- "$holdfast" replay t.csv --calibration "5=1,50=10" --session u.jsonl
+check "replay with a scale" 0 'Replayed' -- "$holdfast" replay t.csv --scale "5=1,50=10" --session u.jsonl
 check "demo" 0 "upper trapezius L" -- "$holdfast" demo --replay --scenario "$root/Simulator/scenarios/demo-session.scenario" --work-dir "$work"
 
 # The sensor path, on the register-level emulators.

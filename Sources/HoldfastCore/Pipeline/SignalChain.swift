@@ -170,7 +170,7 @@ public struct SignalChain: Sendable {
     }
 
     /// Processes a batch, calling `onHold` for every completed hold and
-    /// `onGap(timeNs, silentNs)` for every gap.
+    /// `onGap(sampleNs, silentNs)` for every gap (the first sample's own time after it).
     @inlinable
     public mutating func process<E: Error>(
         _ batch: UnsafeBufferPointer<Sample>, onHold: (HoldRecord) throws(E) -> Void,
@@ -179,7 +179,7 @@ public struct SignalChain: Sendable {
         for sample in batch {
             let events = process(sample)
             if _slowPath(!events.isDisjoint(with: [.holdCompleted, .gap])) {
-                if events.contains(.gap) { onGap(_lastTimeNs, _lastGapNs) }
+                if events.contains(.gap) { onGap(sample.timestampNs, _lastGapNs) }
                 if events.contains(.holdCompleted) { try onHold(_detector.lastHold) }
             }
         }

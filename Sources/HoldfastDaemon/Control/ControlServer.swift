@@ -23,11 +23,11 @@ final class ControlServer {
     private let lockFD: Int32
     /// Kept open to be given up at EMFILE, so a waiting connection can be accepted and closed.
     private var spareFD: Int32
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     private(set) var clients: [ControlClient] = []
     private var atDescriptorLimit = false
 
-    init(path: String, log: @escaping @Sendable (String) -> Void) throws(DaemonError) {
+    init(path: String, log: Log) throws(DaemonError) {
         self.path = path
         self.log = log
         lockFD = try Self.lock(path + ".lock")
@@ -95,7 +95,7 @@ final class ControlServer {
             }
             if atDescriptorLimit {
                 atDescriptorLimit = false
-                log("control socket: accepting clients again")
+                log.notice("control socket: accepting clients again")
             }
             guard clients.count < Self.maxClients else {
                 let message = Array("{\"type\":\"reply\",\"ok\":false,\"error\":\"too many clients (at most \(Self.maxClients))\"}\n".utf8)
@@ -114,7 +114,7 @@ final class ControlServer {
     private func shedAtDescriptorLimit() {
         if !atDescriptorLimit {
             atDescriptorLimit = true
-            log("control socket: out of file descriptors (\(clients.count) clients); refusing new clients until one goes")
+            log.error("control socket: out of file descriptors (\(clients.count) clients); refusing new clients until one goes")
         }
         guard spareFD >= 0 else { return }
         Glibc.close(spareFD)
@@ -138,7 +138,7 @@ final class ControlServer {
     func flush(nowNs: Int64) {
         clients.removeAll { client in
             guard !client.flush(nowNs: nowNs) || client.closed else { return false }
-            if let reason = client.disconnectReason { log("control socket: disconnecting a client: \(reason)") }
+            if let reason = client.disconnectReason { log.warning("control socket: disconnecting a client: \(reason)") }
             Glibc.close(client.fd)
             return true
         }

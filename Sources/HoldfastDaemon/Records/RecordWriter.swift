@@ -59,7 +59,7 @@ final class RecordWriter {
     var progressFD: Int32 { shared.progressFD }
 
     /// Starts the writer thread; `directory` holds the sessions and the reserve.
-    init(directory: String, calls: LogFileCalls = SystemLogFileCalls(), log: @escaping @Sendable (String) -> Void) throws(SystemError) {
+    init(directory: String, calls: LogFileCalls = SystemLogFileCalls(), log: Log) throws(SystemError) {
         let shared = try Shared()
         self.shared = shared
         thread = try JoinableThread(name: "records") {
@@ -191,7 +191,7 @@ private final class WriterLoop {
     let shared: RecordWriter.Shared
     let directory: String
     let calls: LogFileCalls
-    let log: @Sendable (String) -> Void
+    let log: Log
     var files: [File] = []
     var newestFile = 0
     var reserve: SpillReserve?
@@ -199,7 +199,7 @@ private final class WriterLoop {
     var reserveInUse = false
     static let retryIntervalMs: Int32 = 1000
 
-    init(shared: RecordWriter.Shared, directory: String, calls: LogFileCalls, log: @escaping @Sendable (String) -> Void) {
+    init(shared: RecordWriter.Shared, directory: String, calls: LogFileCalls, log: Log) {
         self.shared = shared
         self.directory = directory
         self.calls = calls
@@ -259,9 +259,9 @@ private final class WriterLoop {
             do {
                 try reserve?.write([])
                 reserveInUse = false
-                log("records kept from the last run are all written now")
+                log.notice("records kept from the last run are all written now")
             } catch {
-                log("reserve: \(error)")
+                log.error("reserve: \(error)")
             }
         }
     }
@@ -289,10 +289,10 @@ private final class WriterLoop {
             }
             for line in file.early { file.log?.enqueue(line) }
             file.early = []
-            if file.createFault != nil { log("session file \(file.path) created; its records are being written") }
+            if file.createFault != nil { log.notice("session file \(file.path) created; its records are being written") }
             file.createFault = nil
         } catch {
-            if file.createFault != error { log("cannot create session file \(file.path): \(error)") }
+            if file.createFault != error { log.error("cannot create session file \(file.path): \(error)") }
             file.createFault = error
         }
     }
@@ -344,7 +344,7 @@ private final class WriterLoop {
             let kept = reserve.read()
             guard !kept.isEmpty else { return }
             reserveInUse = true
-            log("\(kept.count) session file\(kept.count == 1 ? "" : "s") to finish with records kept from the last run")
+            log.warning("\(kept.count) session file\(kept.count == 1 ? "" : "s") to finish with records kept from the last run")
             for entry in kept {
                 var file = File(id: RecordWriter.FileID(raw: -files.count - 1), path: entry.path)
                 file.early = [entry.data]
@@ -353,7 +353,7 @@ private final class WriterLoop {
                 files.append(file)
             }
         } catch {
-            log("no reserve for records on a full disk: \(error)")
+            log.warning("no reserve for records on a full disk: \(error)")
         }
     }
 
@@ -374,12 +374,12 @@ private final class WriterLoop {
                 lost = try reserve.write(left)
                 spilled = left.map(\.path).filter { path in !lost.contains { $0.path == path } }
             } catch {
-                log("reserve: \(error)")
+                log.error("reserve: \(error)")
             }
             reserve.close()
         }
         for entry in lost {
-            log("UNWRITTEN records of \(entry.path) from byte \(entry.offset):\n" + String(decoding: entry.data, as: UTF8.self))
+            log.error("UNWRITTEN records of \(entry.path) from byte \(entry.offset):\n" + String(decoding: entry.data, as: UTF8.self))
         }
         return RecordWriter.Outcome(complete: left.isEmpty, spilled: spilled, lost: lost)
     }

@@ -1,25 +1,8 @@
 import HoldfastPOSIX
 
 /// Session file names: start time (UTC) and an optional client pseudonym,
-/// e.g. `20261129T031500Z-jd42.jsonl`. Pseudonyms are restricted to
-/// letters, digits, `-` and `_`, so a name can never leave the state
-/// directory or carry control characters into a terminal.
+/// e.g. `20261129T031500Z-jd42.jsonl` (the pseudonym checked by ``ClientPseudonym``).
 public enum SessionName {
-    /// A pseudonym that cannot be used in a file name, with the reason.
-    public struct InvalidClient: Error, Equatable {
-        public let reason: String
-    }
-
-    public static func sanitisedClient(_ raw: String) throws(InvalidClient) -> String {
-        let ok = !raw.isEmpty && raw.utf8.count <= 32 && raw.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
-        }
-        guard ok else {
-            throw InvalidClient(reason: "client pseudonym \"\(raw.prefix(40))\" may contain only letters, digits, - and _ (1 to 32)")
-        }
-        return raw
-    }
-
     /// UTC wall-clock time as `YYYYMMDDTHHMMSSZ`.
     public static func stamp(unixSeconds: Int) -> String {
         var t = time_t(unixSeconds)

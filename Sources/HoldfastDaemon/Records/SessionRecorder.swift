@@ -10,7 +10,8 @@ final class SessionRecorder {
     let file: RecordWriter.FileID
     /// The file name chosen at the start (the writer may add a suffix if it was taken meanwhile).
     let proposedPath: String
-    let startNs: Int64
+    /// Times in the file: seconds since the session's start, on one time base.
+    let time: SessionTimeBase
     let client: String?
     private let writer: RecordWriter
     private(set) var holds: [SessionHold] = []
@@ -18,7 +19,7 @@ final class SessionRecorder {
     private let samplesAtStart: Int
 
     /// Names the file (`state directory/UTC start-client.jsonl`, 0640 in a 0750 directory) and queues its header.
-    init(writer: RecordWriter, directory: String, client: String?, startNs: Int64, samplesSoFar: Int,
+    init(writer: RecordWriter, directory: String, client: String?, time: SessionTimeBase, samplesSoFar: Int,
          taken: Set<String>, header: (SessionSource) -> [UInt8]) {
         let unix = SessionName.nowUnixSeconds()
         let base = SessionName.fileName(unixSeconds: unix, client: client)
@@ -32,7 +33,7 @@ final class SessionRecorder {
         proposedPath = directory + "/" + name
         self.writer = writer
         file = writer.open(proposedPath)
-        self.startNs = startNs
+        self.time = time
         self.client = client
         samplesAtStart = samplesSoFar
         var source = SessionSource(kind: "sensor")
@@ -44,28 +45,30 @@ final class SessionRecorder {
     /// Where the file is (or will be).
     var path: String { writer.status.paths[file] ?? proposedPath }
 
-    func relative(_ ns: Int64) -> Int64 { ns - startNs }
+    /// An event on the sample clock (a label, a mark, a tare, a gap), in the file's time.
+    func relative(_ ns: Int64) -> Int64 { time.time(ofSampleNs: ns) }
 
     func record(_ line: [UInt8]) { writer.append(file, line) }
 
-    /// Records a hold; returns its line and the ticket that says when it is on disk.
-    func hold(_ record: HoldRecord, point: String?, scale: PressureScale) -> (line: [UInt8], ticket: RecordWriter.Ticket) {
-        var shifted = record
-        shifted.startNs -= startNs
-        shifted.endNs -= startNs
-        let hold = SessionHold(point: point, record: shifted, scale: scale)
+    /// Records a hold; returns it and the ticket that says when it is on disk.
+    func hold(_ record: HoldRecord, timeline: PointTimeline, scale: PressureScale) -> (line: HoldLine, ticket: RecordWriter.Ticket) {
+        let hold = time.hold(record, timeline: timeline, scale: scale)
         holds.append(hold)
-        let line = SessionEncoding.hold(hold, number: holds.count)
-        return (line, writer.append(file, line))
+        let ticket = writer.append(file, SessionEncoding.hold(hold, number: holds.count))
+        return (HoldLine(hold, number: holds.count), ticket)
+    }
+
+    /// The alarm going on or off, at the time the force crossed (`crossingNs` is the filtered sample's).
+    func alarm(on: Bool, crossingNs: Int64, forceQ16: Int32, level: Double) {
+        writer.append(file, SessionEncoding.alarm(on: on, forceQ16: forceQ16, level: level, atNs: time.time(ofFilteredSampleNs: crossingNs)))
     }
 
     func touch() { touches += 1 }
 
     /// Queues the summary and the close; the writer finishes the file when it can.
-    func finish(samplesNow: Int, lastNs: Int64, dropped: Int, saturated: Int, acquisition: AcquisitionSummary?,
-                warnings: [String]) {
-        var summary = SessionSummary(samples: samplesNow - samplesAtStart, durationNs: max(0, lastNs - startNs), holds: holds,
-                                     touches: touches, dropped: dropped, saturated: saturated)
+    func finish(samplesNow: Int, lastNs: Int64, dropped: Int, acquisition: AcquisitionSummary, warnings: [String]) {
+        var summary = SessionSummary(samples: samplesNow - samplesAtStart, durationNs: max(0, time.time(ofSampleNs: lastNs)),
+                                     holds: holds, touches: touches, dropped: dropped, saturated: acquisition.saturated)
         summary.acquisition = acquisition
         summary.warnings = warnings
         writer.append(file, SessionEncoding.summary(summary))

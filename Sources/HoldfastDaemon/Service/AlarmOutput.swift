@@ -1,3 +1,4 @@
+import HoldfastPOSIX
 import HoldfastLinux
 import Synchronization
 
@@ -13,11 +14,11 @@ extension GPIOOutput: AlarmSwitch {}
 /// in a log (and never a silent `try?`).
 final class AlarmOutput {
     private let output: AlarmSwitch?
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     private(set) var errors = 0
     private(set) var lastError: String?
 
-    init(_ output: AlarmSwitch?, log: @escaping @Sendable (String) -> Void) {
+    init(_ output: AlarmSwitch?, log: Log) {
         self.output = output
         self.log = log
     }
@@ -30,7 +31,7 @@ final class AlarmOutput {
             errors += 1
             lastError = "\(error)"
             // Episodes are seconds apart at most; the first failure and every hundredth after are logged.
-            if errors == 1 || errors % 100 == 0 { log("alarm output: cannot switch it \(on ? "on" : "off"): \(error) (\(errors) failures)") }
+            if errors == 1 || errors % 100 == 0 { log.error("alarm output: cannot switch it \(on ? "on" : "off"): \(error) (\(errors) failures)") }
         }
     }
 }

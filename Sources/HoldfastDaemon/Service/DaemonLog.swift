@@ -3,7 +3,8 @@ import HoldfastPOSIX
 import Synchronization
 
 /// The daemon's log: lines go to a descriptor (stderr: the journal under
-/// systemd) from a thread of their own, so a slow or stuck reader of the log
+/// systemd, where each line starts with its syslog priority, `<4>`, so that
+/// `journalctl -p warning` finds the warnings) from a thread of their own, so a slow or stuck reader of the log
 /// never stalls the event loop or the acquisition. At most ``capacity``
 /// lines wait; beyond that new lines are dropped and counted, and the count
 /// is written as soon as there is room. A reader that goes away (EPIPE)
@@ -21,10 +22,13 @@ public final class DaemonLog: Sendable {
     private let wakeFD: Int32
     private let drained = Atomic<Bool>(true)
     private let fd: Int32
+    /// Under systemd the journal reads priorities from a `<N>` prefix; on a terminal, words read better.
+    private let journal: Bool
 
     /// Starts the writer thread. Without it (no eventfd or thread), lines are written directly.
-    public init(fd: Int32 = STDERR_FILENO) {
+    public init(fd: Int32 = STDERR_FILENO, environment: [String: String]) {
         self.fd = fd
+        journal = environment["JOURNAL_STREAM"] != nil
         wakeFD = holdfast_eventfd()
         guard wakeFD >= 0 else { return }
         // Signals are the event loop's (through its signalfd): this thread, started before the daemon
@@ -38,8 +42,16 @@ public final class DaemonLog: Sendable {
         _ = detached  // runs detached: at exit it may be stuck on a reader that never reads
     }
 
+    /// Queues a message at `level` (a newline is added).
+    public func write(_ level: Log.Level, _ message: String) {
+        write(journal ? "<\(level.rawValue)>" + message : level <= .notice ? message : "\(level.name): " + message)
+    }
+
+    /// What the daemon's parts log to.
+    public var log: Log { Log { [self] level, message in write(level, message) } }
+
     /// Queues `line` (a newline is added).
-    public func write(_ line: String) {
+    private func write(_ line: String) {
         guard wakeFD >= 0 else { Self.put(line + "\n", to: fd); return }
         let queued = queue.withLock { q -> Bool in
             guard q.lines.count < Self.capacity else { q.dropped += 1; return false }

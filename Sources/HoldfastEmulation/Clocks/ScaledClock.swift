@@ -3,7 +3,7 @@ import HoldfastSensors
 
 /// CLOCK_MONOTONIC run `speed` times faster, for playing an emulated session
 /// quicker than real time (tests, demos). Speed 1 is the real clock.
-final class ScaledClock: MonotonicClock, @unchecked Sendable {
+final class ScaledClock: MonotonicClock, Sendable {
     private let system = SystemMonotonicClock()
     private let base: Int64
     private let speed: Double

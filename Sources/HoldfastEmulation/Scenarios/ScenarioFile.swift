@@ -1,7 +1,6 @@
 import HoldfastCore
 import HoldfastPOSIX
 import HoldfastSession
-import HoldfastEmulation
 
 /// Scenario files on disk: loading them and writing their traces and truth.
 public enum ScenarioFile {

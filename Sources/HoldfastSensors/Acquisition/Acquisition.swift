@@ -40,7 +40,7 @@ public final class Acquisition: @unchecked Sendable {
     public let ring: SPSCRing<Sample>
     public let statistics = AcquisitionStatistics()
     private let fullRing: FullRing
-    private let log: @Sendable (String) -> Void
+    private let log: Log
 
     private let periodNs: Int64
     private var started = false
@@ -58,7 +58,7 @@ public final class Acquisition: @unchecked Sendable {
     private var unlogged = 0
 
     public init(sensor: ForceSensor, line: DataReadyLine?, clock: MonotonicClock, ring: SPSCRing<Sample>,
-                fullRing: FullRing = .drop, log: @escaping @Sendable (String) -> Void = { _ in }) {
+                fullRing: FullRing = .drop, log: Log = .discard) {
         self.sensor = sensor
         self.line = line
         self.clock = clock
@@ -87,7 +87,7 @@ public final class Acquisition: @unchecked Sendable {
                 backoffNs = 1_000_000
                 nextPollNs = clock.nowNs() + periodNs
                 flushUnlogged()
-                log("\(sensor.identity.description): started at \(sensor.sampleRateHz) SPS")
+                log.info("\(sensor.identity.description): started at \(sensor.sampleRateHz) SPS")
             } catch {
                 record(error.description)
                 clock.sleep(untilNs: clock.nowNs() + backoffNs)
@@ -155,12 +155,12 @@ public final class Acquisition: @unchecked Sendable {
                 case .edge(let t) where t < startedAtNs || t <= (lastSampleNs ?? .min):
                     return nil  // queued while we were away: the caller loops to the next
                 case .edge(let t):
-                    if lineSilentSince != nil { log("\(line.name): edges again; back on the data-ready line") }
+                    if lineSilentSince != nil { log.notice("\(line.name): edges again; back on the data-ready line") }
                     lineSilentSince = nil
                     return (t, false)
                 case .timeout:
                     if lineSilentSince == nil {
-                        log("\(line.name): no edge for \(3 * periodNs / 1_000_000) ms; polling")
+                        log.notice("\(line.name): no edge for \(3 * periodNs / 1_000_000) ms; polling")
                         nextPollNs = clock.nowNs()  // a conversion is likely waiting: read it now, then pace
                     }
                     lineSilentSince = clock.nowNs()
@@ -236,7 +236,7 @@ public final class Acquisition: @unchecked Sendable {
             if now - last.atNs < Self.repeatLogIntervalNs {
                 unlogged += 1
             } else {
-                log("\(message) (\(unlogged + 1) times since the last report)")
+                log.warning("\(message) (\(unlogged + 1) times since the last report)")
                 lastLogged = (message, now)
                 unlogged = 0
             }
@@ -244,12 +244,12 @@ public final class Acquisition: @unchecked Sendable {
         }
         flushUnlogged()
         lastLogged = (message, now)
-        log(message)
+        log.warning(message)
     }
 
     /// Ends a run of identical errors (another error, or a successful start), saying how long it was.
     private func flushUnlogged() {
-        if unlogged > 0 { log("(the error above repeated \(unlogged) more times)") }
+        if unlogged > 0 { log.warning("(the error above repeated \(unlogged) more times)") }
         unlogged = 0
         lastLogged = nil
     }

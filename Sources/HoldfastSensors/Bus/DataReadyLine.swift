@@ -42,7 +42,7 @@ public protocol MonotonicClock: AnyObject {
 }
 
 /// CLOCK_MONOTONIC, the clock the kernel stamps GPIO edge events with.
-public final class SystemMonotonicClock: MonotonicClock, @unchecked Sendable {
+public final class SystemMonotonicClock: MonotonicClock, Sendable {
     public init() {}
 
     public func nowNs() -> Int64 { monotonicNanoseconds() }

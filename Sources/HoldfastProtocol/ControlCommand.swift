@@ -1,9 +1,9 @@
 import HoldfastJSON
 import HoldfastCore
 
-/// A command from a control-socket client, validated. See docs/protocol.md.
-/// Public so that tools outside the daemon (the fuzz target in Fuzz/) parse a
-/// line exactly as the daemon does.
+/// A command to the daemon: what clients send and the daemon validates, in
+/// one place (the daemon, `holdfast send`, the watch, the label feeder and
+/// the fuzz target all use this). See docs/protocol.md.
 public enum ControlCommand: Equatable, Sendable {
     case point(String)
     case tare
@@ -14,9 +14,13 @@ public enum ControlCommand: Equatable, Sendable {
     case mark(note: String?)
     case status
 
-    public struct Parsed: Sendable {
+    public struct Parsed: Sendable, Equatable {
         public var command: ControlCommand
         public var id: String?
+        public init(command: ControlCommand, id: String?) {
+            self.command = command
+            self.id = id
+        }
     }
 
     /// Parses one line; the error names the problem.
@@ -55,7 +59,7 @@ public enum ControlCommand: Equatable, Sendable {
                 var client: String?
                 if let raw = object["client"] {
                     guard let text = raw as? String else { return fail("client must be a string") }
-                    do { client = try SessionName.sanitisedClient(text) } catch { return fail(error.reason) }
+                    do { client = try ClientPseudonym.validated(text) } catch { return fail(error.reason) }
                 }
                 return .success(Parsed(command: .startSession(client: client), id: id))
             case "end":
@@ -84,4 +88,22 @@ public enum ControlCommand: Equatable, Sendable {
 public struct ControlError: Error, Equatable, Sendable {
     public var id: String?
     public var message: String
+}
+
+extension ControlCommand {
+    /// The command as a protocol line (with its newline), carrying `id` when given.
+    public func line(id: String?) -> [UInt8] {
+        var object: [String: Any] = [:]
+        switch self {
+        case .point(let label): object = ["cmd": "point", "label": label]
+        case .tare: object = ["cmd": "tare"]
+        case .rate(let level): object = ["cmd": "rate", "level": level]
+        case .startSession(let client): object = ["cmd": "session", "action": "start"]; if let client { object["client"] = client }
+        case .endSession: object = ["cmd": "session", "action": "end"]
+        case .mark(let note): object = ["cmd": "mark"]; if let note { object["note"] = note }
+        case .status: object = ["cmd": "status"]
+        }
+        if let id { object["id"] = id }
+        return Array((JSON.text(object) + "\n").utf8)
+    }
 }
