@@ -58,6 +58,10 @@ public struct Errno: Error, Equatable, Sendable, CustomStringConvertible {
 /// `succeeded` gives the value of a successful result, nil for a failure;
 /// `lastError` reads the error number (errno, or a syscall seam's own, so
 /// tests can fail calls with a chosen one).
+///
+/// Not swift-system itself: it wraps file descriptors and paths, while most of
+/// our calls are ioctl, libi2c, libgpiod, sockets, pthreads and posix_spawn,
+/// and our seams carry their own error number; these few lines cover them all.
 @inlinable @inline(__always)
 func funnel<T, Value>(
     retryOnInterrupt: Bool, lastError: () -> Int32, _ call: () -> T, succeeded: (T) -> Value?
