@@ -37,7 +37,7 @@ struct RegisterMapTests {
         #expect(NAU7802.chopperClockOff == NAU.chopperClockOff)
         #expect(NAU7802.pgaCapacitorOn == NAU.pgaCapacitorEnable)
         // DRDY active high: CRP (CTRL1 bit 7) left at 0 by the driver.
-        #expect(try NAU7802(bus: ScriptedBus([]), clock: StepClock()).dataReadyEdge == .rising)
+        #expect(try NAU7802(bus: ScriptedBus([]), clock: VirtualClock()).dataReadyEdge == .rising)
     }
 
     @Test func nau7802Tables() {

@@ -102,6 +102,7 @@ enum AllocationBenchmarks {
         }
         let events = WakingQueue<CoreEvent>(eventFD: -1)
         let core = CoreLoop(ring: ring, chain: chain, alarmLevel: 9, events: events)
+        let link = core.link
         guard let thread = try? JoinableThread(name: "bench-core", { core.run() }) else {
             return Row(name: name, allocations: nil, samples: 0)
         }
@@ -114,7 +115,7 @@ enum AllocationBenchmarks {
         }
         func feed(_ samples: [Sample], upTo total: Int) {
             for s in samples { while !ring.tryPush(s) { yieldProcessor() } }
-            while core.live.snapshot.samples < total { yieldProcessor() }
+            while link.live.snapshot.samples < total { yieldProcessor() }
         }
         feed(warmUp, upTo: warmUp.count)
         let warmUpEvents = events.drain().count
@@ -122,7 +123,7 @@ enum AllocationBenchmarks {
         feed(counted, upTo: warmUp.count + counted.count)
         let allocations = Int(allocation_counter_stop())
         let countedEvents = events.drain().count
-        core.stop()
+        link.stop()
         thread.join()
         // The warm-up's press must have been seen, and the counted hold must be steady (no event).
         return Row(name: name, allocations: warmUpEvents > 0 && countedEvents == 0 ? allocations : nil, samples: counted.count)

@@ -36,7 +36,7 @@ public protocol DataReadyLine: AnyObject {
 
 /// A monotonic clock the acquisition can read and sleep on: CLOCK_MONOTONIC
 /// live, a virtual clock in emulation and tests.
-public protocol MonotonicClock: AnyObject {
+public protocol MonotonicClock: AnyObject, Sendable {
     func nowNs() -> Int64
     func sleep(untilNs: Int64)
 }
