@@ -21,8 +21,13 @@ public final class LabelFeeder: Sendable {
         self.socket = socket
         self.log = log
         var fds: [Int32] = [-1, -1]
-        _ = try retryingOnInterrupt("pipe", "label feeder") { pipe(&fds) }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        _ = try valueOrErrno { pipe(&fds) }.get("pipe", "label feeder")
+        do {
+            for fd in fds { _ = try valueOrErrno { fcntl(fd, F_SETFD, FD_CLOEXEC) }.get("fcntl", "label feeder") }
+        } catch {
+            for fd in fds { closeDescriptor(fd) }
+            throw error
+        }
         wake = (fds[0], fds[1])
         _ = try JoinableThread(name: "label feeder") { [self] in run() }  // detached: runs as long as the process
     }
@@ -31,13 +36,14 @@ public final class LabelFeeder: Sendable {
     public func enqueue(_ label: String) {
         pending.withLock { $0.append(label) }
         var one: UInt8 = 1
-        _ = write(wake.write, &one, 1)
+        // EAGAIN cannot happen (a blocking pipe); a full pipe would only block until the sender reads.
+        _ = valueOrErrno { write(wake.write, &one, 1) }
     }
 
     private func run() {
         while true {
             var byte: UInt8 = 0
-            guard read(wake.read, &byte, 1) >= 0 || errno == EINTR else { return }  // blocks until woken
+            guard case .success = valueOrErrno({ read(wake.read, &byte, 1) }) else { return }  // blocks until woken
             let labels = pending.withLock { list in
                 defer { list.removeAll() }
                 return list

@@ -24,7 +24,9 @@ public final class JoinableThread<Result: Sendable> {
     public func join() -> Result {
         if !joined {
             joined = true
-            pthread_join(thread, nil)
+            // ESRCH, EINVAL, EDEADLK: a thread that is not ours to join. Our bug, and going on
+            // without the happens-before edge the join gives would race: trap.
+            if case .failure(let e) = nothingOrErrno({ pthread_join(thread, nil) }) { preconditionFailure("pthread_join: \(e)") }
         }
         // The body has returned (pthread_join orders its writes before this read).
         return run.result.withLock { $0! }
@@ -32,7 +34,7 @@ public final class JoinableThread<Result: Sendable> {
 
     deinit {
         // A thread that was never joined keeps running detached rather than leaking.
-        if !joined { pthread_detach(thread) }
+        if !joined { _ = nothingOrErrno { pthread_detach(thread) } }
     }
 
     /// The body, run once on the new thread, and its result.
@@ -57,13 +59,15 @@ private func startThread(name: String, _ entry: any ThreadMain) throws(SystemErr
     final class Context { let entry: any ThreadMain; init(_ entry: any ThreadMain) { self.entry = entry } }
     let context = Unmanaged.passRetained(Context(entry)).toOpaque()
     var handle = pthread_t()
-    let result = pthread_create(&handle, nil, { context in
-        Unmanaged<Context>.fromOpaque(context!).takeRetainedValue().entry.main()
-        return nil
-    }, context)
-    guard result == 0 else {
+    let created = nothingOrErrno {
+        pthread_create(&handle, nil, { context in
+            Unmanaged<Context>.fromOpaque(context!).takeRetainedValue().entry.main()
+            return nil
+        }, context)
+    }
+    do { try created.get("pthread_create", name) } catch {
         Unmanaged<Context>.fromOpaque(context).release()
-        throw SystemError("pthread_create", name, errno: result)
+        throw error
     }
     return handle
 }

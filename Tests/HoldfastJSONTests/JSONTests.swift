@@ -71,7 +71,27 @@ struct JSONParserDifferentialTests {
             }
         }
         static func object(_ bytes: [UInt8]) -> [String: Any]? {
-            (try? JSONDecoder().decode(Reference.self, from: Data(bytes)))?.any as? [String: Any]
+            // Swift 6.0's JSONDecoder traps (a try! inside FoundationEssentials) on an invalid
+            // escape in an object's key, e.g. {"\1":0}. Such a document is not JSON (RFC 8259
+            // allows only these escapes), which is the answer the decoder gives elsewhere.
+            guard !hasInvalidEscape(bytes) else { return nil }
+            return (try? JSONDecoder().decode(Reference.self, from: Data(bytes)))?.any as? [String: Any]
+        }
+
+        /// A backslash in a string followed by anything but `" \ / b f n r t u`.
+        static func hasInvalidEscape(_ bytes: [UInt8]) -> Bool {
+            var inString = false, i = 0
+            while i < bytes.count {
+                switch (inString, bytes[i]) {
+                case (_, UInt8(ascii: "\"")): inString.toggle()
+                case (true, UInt8(ascii: "\\")):
+                    guard i + 1 < bytes.count, Array(#""\/bfnrtu"#.utf8).contains(bytes[i + 1]) else { return true }
+                    i += 1
+                default: break
+                }
+                i += 1
+            }
+            return false
         }
     }
 

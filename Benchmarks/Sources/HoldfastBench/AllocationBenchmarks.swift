@@ -128,30 +128,4 @@ enum AllocationBenchmarks {
         // The warm-up's press must have been seen, and the counted hold must be steady (no event).
         return Row(name: name, allocations: warmUpEvents > 0 && countedEvents == 0 ? allocations : nil, samples: counted.count)
     }
-
-    /// The acquisition loop reading the chip's real driver, on its emulator in emulated time
-    /// (waiting on the data-ready line, reading, stamping, pushing; the configuration read back
-    /// once a second): warm up for 2 s of conversions, then count over 100 000 samples.
-    /// The emulator's own work is counted too: the figure is an upper bound for the loop.
-    static func acquisition(_ chip: EmulatedChip) -> (String, Int, Int)? {
-        guard let sensor = try? EmulatedSensor(chip, force: SensorBenchmarks.Presses()),
-              let ring = try? SPSCRing<Sample>(minimumCapacity: 1024) else { return nil }
-        let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring)
-        var sum: Int64 = 0
-        func run(_ samples: Int) {
-            var read = 0
-            while read < samples {
-                acquisition.step()
-                while let s = ring.pop() { sum &+= Int64(s.raw); read += 1 }
-            }
-        }
-        run(Int(sensor.driver.sampleRateHz * 2))
-        let counted = 100_000
-        allocation_counter_start()
-        run(counted)
-        let allocations = Int(allocation_counter_stop())
-        blackHole(Int(truncatingIfNeeded: sum))
-        guard acquisition.statistics.snapshot.errors == 0 else { return nil }
-        return ("acquisition, \(chip.rawValue.uppercased()) on its emulator", allocations, counted)
-    }
 }
