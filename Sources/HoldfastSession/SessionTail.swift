@@ -62,10 +62,11 @@ public enum SessionTail {
     public static func read(path: String, from position: SessionPosition, maxLines: Int = .max,
                             maxBytes: Int = 1 << 20) throws(SessionReadError) -> Chunk {
         let fd = try open(path)
-        defer { _ = close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw SessionReadError(path: path, reason: "cannot read: \(SystemError.describe(errno))")
+        defer { closeDescriptor(fd) }
+        let info: stat
+        switch fileStatus(descriptor: fd) {
+        case .success(let found): info = found
+        case .failure(let e): throw SessionReadError(path: path, reason: "cannot read: \(e)")
         }
         let size = Int64(info.st_size)
         guard size >= position.offset else {
@@ -106,7 +107,7 @@ public enum SessionTail {
     /// How many complete lines follow `position` (blank ones too): a count, not a parse.
     public static func linesAfter(path: String, position: SessionPosition) throws(SessionReadError) -> Int {
         let fd = try open(path)
-        defer { _ = close(fd) }
+        defer { closeDescriptor(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var offset = position.offset
         var count = 0

@@ -33,9 +33,12 @@ public enum PasswordFile {
     public static func password(in path: String) throws(Refused) -> String {
         let fd: Int32
         do { fd = try openRegularFileForReading(path: path) } catch { throw Refused(path: path, reason: error.reason) }
-        defer { _ = close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Refused(path: path, reason: SystemError.describe(errno)) }
+        defer { closeDescriptor(fd) }
+        let info: stat
+        switch fileStatus(descriptor: fd) {
+        case .success(let found): info = found
+        case .failure(let e): throw Refused(path: path, reason: e.description)
+        }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw Refused(path: path, reason: "mode \(String(mode, radix: 8)) lets others read or change the password: "

@@ -207,15 +207,7 @@ public struct SyncCounters: Sendable, Equatable {
     public init() {}
 }
 
-/// Seconds since 1970, from the real-time clock.
-@Sendable public func wallClockSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
 func modificationTime(_ path: String) -> Double? {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
+    guard case .success(let info) = fileStatus(path) else { return nil }
     return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
 }

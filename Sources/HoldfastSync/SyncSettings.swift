@@ -103,14 +103,14 @@ public struct SyncSettings: Sendable, Equatable {
 
     static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "board" }
+        guard case .success = valueOrErrno({ gethostname(&buffer, buffer.count - 1) }) else { return "board" }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return (try? SyncKeys.boardName(name)) ?? "board"
     }
 
     private func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        guard case .success(let info) = fileStatus(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR
     }
 }
 

@@ -39,14 +39,14 @@ struct SessionTailTests {
     @Test func readsInChunksThatJoinUpExactly() throws {
         let dir = try ScratchDirectory()
         var random = SeededRandom(fallback: 14)
-        let lines = [Self.header] + (1...500).map { Self.mark($0) + String(repeating: " ", count: random.int(in: 0...300)) }
+        let lines = [Self.header] + (1...500).map { Self.mark($0) + String(repeating: " ", count: Int.random(in: 0...300, using: &random)) }
         let path = try dir.write("s.jsonl", lines.joined(separator: "\n") + "\n")
         var position = SessionPosition.start
         var seen: [String] = []
         var reads = 0
         while true {
-            let chunk = try SessionTail.read(path: path, from: position, maxLines: random.int(in: 1...40),
-                                             maxBytes: random.int(in: 1...8000))
+            let chunk = try SessionTail.read(path: path, from: position, maxLines: Int.random(in: 1...40, using: &random),
+                                             maxBytes: Int.random(in: 1...8000, using: &random))
             seen += chunk.lines.map { String(decoding: $0.bytes, as: UTF8.self) }
             #expect(chunk.lines.first.map { $0.offset == position.offset } ?? true, "\(random.replay)")
             position = chunk.position

@@ -20,6 +20,9 @@ final class MemorySyncDatabase: SyncDatabase {
         var fault: (Int) -> Fault = { _ in .none }
         var refuses: (SyncRecord) -> Bool = { _ in false }
         var migrated = false
+        /// The server is gone: pings and connections fail.
+        var down = false
+        var pings = 0
     }
 
     enum Fault { case none, beforeCommit, afterCommit }
@@ -68,7 +71,13 @@ final class MemorySyncDatabase: SyncDatabase {
         return try result.get()
     }
 
-    func ping() async throws(SyncDatabaseError) {}
+    func ping() async throws(SyncDatabaseError) {
+        let down = state.withLock { s in
+            s.pings += 1
+            return s.down
+        }
+        if down { throw .unavailable("connection reset by peer") }
+    }
 
     func close() async {}
 }

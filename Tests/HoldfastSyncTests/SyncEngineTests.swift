@@ -53,21 +53,21 @@ struct SyncEngineTests {
         let names = ["20261129T100000Z-a.jsonl", "20261129T110000Z-b.jsonl", "20261129T120000Z-c.jsonl"]
         var written = [0, 0, 0]
         var torn: [Int: String] = [:]
-        var engine = SyncEngine(board: "room-1", directory: dir.path, batchRecords: random.int(in: 1...7))
+        var engine = SyncEngine(board: "room-1", directory: dir.path, batchRecords: Int.random(in: 1...7, using: &random))
         try await engine.attach(to: db)
         for round in 0..<60 {
             // The daemon writes: whole records, sometimes the first half of one (finished next round).
             for f in 0..<3 where random.unit() < 0.6 {
                 let path = dir.file(names[f])
                 if let rest = torn[f] { try append(path, rest); torn[f] = nil }
-                for _ in 0..<random.int(in: 0...4) {
+                for _ in 0..<Int.random(in: 0...4, using: &random) {
                     written[f] += 1
                     try append(path, (written[f] == 1 ? Self.header("c\(f)") : Self.hold(written[f] - 1)) + "\n")
                 }
                 if written[f] > 0, random.unit() < 0.3 {
                     written[f] += 1
                     let line = Self.hold(written[f] - 1) + "\n"
-                    let cut = line.index(line.startIndex, offsetBy: random.int(in: 1...line.count - 2))
+                    let cut = line.index(line.startIndex, offsetBy: Int.random(in: 1...line.count - 2, using: &random))
                     try append(path, String(line[..<cut]))
                     torn[f] = String(line[cut...])
                 }

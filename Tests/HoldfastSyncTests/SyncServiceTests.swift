@@ -1,6 +1,7 @@
 import Foundation
 import HoldfastSync
 import HoldfastTestSupport
+import Synchronization
 import Testing
 
 @Suite("Sync service")
@@ -47,6 +48,44 @@ struct SyncServiceTests {
         let status = try #require(SyncStatus(json: Array(try Data(contentsOf: URL(fileURLWithPath: dir.file("status.json"))))))
         #expect(!status.databaseUp && status.lastError == "database unavailable: connection refused")
         #expect(status.lagRecords == nil, "without the database's cursors the lag is not known")
+    }
+
+    /// With nothing to store, only a round trip tells that the database went away;
+    /// without it the status would say "up" for as long as the board stays idle.
+    @Test func anIdleSyncNoticesTheDatabaseGone() async throws {
+        let dir = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("sessions"), withIntermediateDirectories: false)
+        try dir.write("sessions/s.jsonl", SyncEngineTests.header("jd42") + "\n")
+        let db = MemorySyncDatabase()
+        let settings = try settings(dir)
+        let stopped = Atomic<Bool>(false)
+        let task = Task {
+            var service = SyncService(settings: settings, log: { _ in }) { () async throws(SyncDatabaseError) -> any SyncDatabase in
+                if db.state.withLock({ $0.down }) { throw .unavailable("connection refused") }
+                return db
+            }
+            service.statusEveryS = 0.05
+            _ = await service.run(stop: { stopped.load(ordering: .relaxed) })
+        }
+        defer { stopped.store(true, ordering: .relaxed) }
+        func status() -> SyncStatus? {
+            (try? Data(contentsOf: URL(fileURLWithPath: dir.file("status.json")))).flatMap { SyncStatus(json: Array($0)) }
+        }
+        func waitFor(_ condition: (SyncStatus) -> Bool) async -> Bool {
+            for _ in 0..<500 {
+                if let s = status(), condition(s) { return true }
+                try? await Task.sleep(nanoseconds: 10_000_000)
+            }
+            return false
+        }
+        #expect(await waitFor { $0.databaseUp && $0.counters.recordsStored == 1 })
+        db.state.withLock { $0.down = true }
+        #expect(await waitFor { !$0.databaseUp && $0.lastError == "database unavailable: connection reset by peer" })
+        db.state.withLock { $0.down = false }
+        #expect(await waitFor { $0.databaseUp })
+        stopped.store(true, ordering: .relaxed)
+        await task.value
+        #expect(db.state.withLock { $0.pings } > 0)
     }
 }
 

@@ -42,9 +42,7 @@ extension PostgresSyncDatabase {
                         throw SyncDatabaseError.failed("the database names a session file \"\(file)\": not a file name")
                     }
                     let boardDirectory = directory + "/" + board
-                    if mkdir(boardDirectory, 0o750) != 0 && errno != EEXIST {
-                        throw SystemError("mkdir", boardDirectory, errno: errno)
-                    }
+                    try makeDirectoryIfMissing(boardDirectory)
                     writer = try FileWriter(creating: boardDirectory + "/" + file, mode: 0o640)
                     current = (board, file, 0)
                 }

@@ -102,9 +102,14 @@ struct SyncBench {
         let lags = Mutex<[Double]>([])
         let done = Atomic<Bool>(false)
         let total = Int(seconds * 1000)
-        let writer = try JoinableThread(name: "appender") {
-            let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-            defer { close(fd) }
+        // Appends the due records every half millisecond; returns why it stopped early, if it did.
+        let writer = try JoinableThread(name: "appender") { () -> String? in
+            defer { done.store(true, ordering: .releasing) }
+            let fd: Int32
+            do { fd = try valueOrErrno { open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }.get("open", path) } catch {
+                return error.description
+            }
+            defer { closeDescriptor(fd) }
             let start = wallClockSeconds()
             var n = 0
             while n < total {
@@ -113,14 +118,20 @@ struct SyncBench {
                     var text = ""
                     for k in n..<due { text += hold(k + 1, at: Double(k) / 1000) + "\n" }
                     let bytes = Array(text.utf8)
-                    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    do {
+                        let written = try valueOrErrno { bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+                            .get("write", path)
+                        guard written == bytes.count else { return "\(path): short write (\(written) of \(bytes.count) bytes)" }
+                    } catch {
+                        return error.description
+                    }
                     let now = wallClockSeconds()
                     appended.withLock { $0 += Array(repeating: now, count: due - n) }
                     n = due
                 }
                 usleep(500)
             }
-            done.store(true, ordering: .releasing)
+            return nil
         }
         var engine = SyncEngine(board: board, directory: dir, batchRecords: settings.batchRecords)
         engine.onCommit = { batch, committedAt in
@@ -136,7 +147,7 @@ struct SyncBench {
             if finished { break }
             try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
-        writer.join()
+        if let problem = writer.join() { throw SystemError("append", path, errno: EIO, detail: problem) }
         let sorted = lags.withLock { $0 }.sorted()
         guard !sorted.isEmpty else { return }
         func at(_ q: Double) -> String { fixed(sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] * 1000, 1) }

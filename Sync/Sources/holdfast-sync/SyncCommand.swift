@@ -118,8 +118,8 @@ extension SyncCommand {
                 logLine("holdfast-sync: \(error.reason)")
                 throw ExitCode(64)
             }
-            if mkdir(to, 0o750) != 0 && errno != EEXIST {
-                logLine("holdfast-sync: \(SystemError("mkdir", to, errno: errno))")
+            do { try makeDirectoryIfMissing(to) } catch {
+                logLine("holdfast-sync: \(error)")
                 throw ExitCode(1)
             }
             if let existing = try? directoryEntries(to), !existing.isEmpty {
