@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "HoldfastJSONTests", dependencies: ["HoldfastJSON", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastTraceTests", dependencies: ["HoldfastTrace", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastSessionTests", dependencies: ["HoldfastSession", "HoldfastTestSupport"]),
-        .testTarget(name: "HoldfastSyncTests", dependencies: ["HoldfastSync", "HoldfastSession", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastSyncTests", dependencies: ["HoldfastSync", "HoldfastSession", "HoldfastCore", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastProtocolTests", dependencies: ["HoldfastProtocol", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastEmulationTests", dependencies: ["HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastEmulation", "HoldfastTestSupport"]),

@@ -139,7 +139,7 @@ public struct SyncKey: Sendable {
 public enum SyncKeys {
     public static let all: [SyncKey] = [
         SyncKey(name: "board", defaultText: "the host name",
-                meaning: "this board's name in the database, one per treatment room (letters, digits, `.`, `-`, `_`; 1 to 64)") {
+                meaning: "this board's name in the database, one per treatment room (a letter or digit, then letters, digits, `.`, `-`, `_`; 1 to 64)") {
             s, v throws(SyncValueError) in s.board = try boardName(v)
         },
         SyncKey(name: "state_dir", defaultText: "`/var/lib/holdfast/sessions`",
@@ -205,12 +205,16 @@ public enum SyncKeys {
         return out
     }
 
-    /// A board's name: part of every natural key, so plain and short.
+    /// A board's name: part of every natural key, so plain and short; and a
+    /// directory's name in a course written back from the database, so it starts
+    /// with a letter or digit (never `.` or `..`).
     public static func boardName(_ v: String) throws(SyncValueError) -> String {
-        let ok = !v.isEmpty && v.utf8.count <= 64 && v.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+        func plain(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) }
+        let ok = v.utf8.count <= 64 && v.unicodeScalars.first.map(plain) == true
+            && v.unicodeScalars.allSatisfy { plain($0) || "-_.".unicodeScalars.contains($0) }
+        guard ok else {
+            throw SyncValueError("\"\(v)\" is not a board name (a letter or digit, then letters, digits, ., - and _; 1 to 64)")
         }
-        guard ok else { throw SyncValueError("\"\(v)\" is not a board name (letters, digits, ., - and _; 1 to 64)") }
         return v
     }
 

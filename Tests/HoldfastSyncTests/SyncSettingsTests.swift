@@ -21,6 +21,8 @@ struct SyncSettingsTests {
         ("password = hunter2", "sync.conf:1: password: a password is never read from the configuration file"),
         ("host = db\ntls = disable", "tls: disable is allowed only for a Unix socket or the loopback address"),
         ("board = room 1", "sync.conf:1: board: \"room 1\" is not a board name"),
+        ("board = ..", "sync.conf:1: board: \"..\" is not a board name"),
+        ("board = .hidden", "sync.conf:1: board: \".hidden\" is not a board name"),
         ("port = 70000", "sync.conf:1: port: \"70000\" is not a number in 1 ... 65535"),
         ("tls = maybe", "sync.conf:1: tls: \"maybe\" is not verify-full, require or disable"),
         ("state_dir = sessions", "sync.conf:1: state_dir: \"sessions\" is not a path"),

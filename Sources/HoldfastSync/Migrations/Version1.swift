@@ -3,7 +3,7 @@ extension SyncSchema {
     static let version1 = SyncMigration(version: 1, name: "boards, clients, sessions, records, holds, alarms, gaps", statements: [
         """
         CREATE TABLE boards (
-            board text PRIMARY KEY CHECK (board ~ '^[A-Za-z0-9._-]{1,64}$'),
+            board text PRIMARY KEY CHECK (board ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
             first_seen timestamptz NOT NULL DEFAULT now(),
             last_seen timestamptz NOT NULL DEFAULT now()
         )

@@ -129,13 +129,17 @@ extension SyncCommand {
             do {
                 let db = try await options.connector(settings)()
                 guard let postgres = db as? PostgresSyncDatabase else { throw ExitCode(1) }
-                let sessions: [PostgresSyncDatabase.ExportedSession]
-                do { sessions = try await postgres.exportCourse(client: client, to: to) } catch {
+                let sessions: [StoredSession]
+                do { sessions = try await postgres.storedSessions(client: client) } catch {
                     await postgres.close()
                     throw error
                 }
                 await postgres.close()
-                for s in sessions { print("\(s.board)/\(s.file)\t\(s.records) records") }
+                do { _ = try ClinicCourse.write(sessions, to: to) } catch {
+                    logLine("holdfast-sync: \(error)")
+                    throw ExitCode(1)
+                }
+                for s in sessions { print("\(s.board)/\(s.file)\t\(s.records.count) records") }
             } catch let error as SyncDatabaseError {
                 logLine("holdfast-sync: \(error)")
                 throw ExitCode(1)
