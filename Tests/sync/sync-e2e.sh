@@ -7,7 +7,8 @@
 # course export — checked by querying the database: every record of every file
 # there exactly once. Then the benchmark (if given).
 #   Tests/sync/sync-e2e.sh HOLDFAST HOLDFAST-SYNC [HOLDFAST-SYNC-BENCH]
-# Prints "sync: N passed, M failed"; "sync: SKIPPED" (exit 0) without PostgreSQL.
+# Prints "sync: N passed, M failed". Without PostgreSQL it fails: scripts/test-sync installs it,
+# and decides whether its absence is a skip.
 set -uo pipefail
 holdfast=$(realpath "$1")
 sync=$(realpath "$2")
@@ -17,8 +18,8 @@ down_s=${HOLDFAST_SYNC_DOWN_S:-30}
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ] || ! command -v openssl >/dev/null; then
-  echo "sync: SKIPPED (PostgreSQL's initdb or openssl is not installed)"
-  exit 0
+  echo "sync: 0 passed, 1 failed (PostgreSQL's initdb or openssl is not installed: scripts/ensure-packages sync)"
+  exit 1
 fi
 
 work=$(mktemp -d /tmp/holdfast-sync-e2e.XXXXXX)
