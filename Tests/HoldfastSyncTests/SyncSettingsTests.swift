@@ -5,11 +5,7 @@ import Testing
 
 @Suite("Sync settings, password and status")
 struct SyncSettingsTests {
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
+    static let root = repositoryRoot
 
     @Test func theShippedConfigurationParses() throws {
         let s = try SyncSettings.load(path: Self.root + "/systemd/sync.conf")
