@@ -107,7 +107,7 @@ struct SyncBench {
             defer { done.store(true, ordering: .releasing) }
             let fd: Int32
             do { fd = try valueOrErrno { open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }.get("open", path) } catch {
-                return error.description
+                return "\(error)"
             }
             defer { closeDescriptor(fd) }
             let start = wallClockSeconds()
@@ -123,7 +123,7 @@ struct SyncBench {
                             .get("write", path)
                         guard written == bytes.count else { return "\(path): short write (\(written) of \(bytes.count) bytes)" }
                     } catch {
-                        return error.description
+                        return "\(error)"
                     }
                     let now = wallClockSeconds()
                     appended.withLock { $0 += Array(repeating: now, count: due - n) }
