@@ -37,7 +37,7 @@ public struct SyncService {
     public mutating func run(once: Bool = false, stop: @Sendable () -> Bool) async -> Bool {
         var db: (any SyncDatabase)?
         var backoff = 1.0
-        var lastWrite = -Double.infinity
+        var written = StatusWrites(every: statusEveryS)
         var lastContact = wallClockSeconds()
         while !stop() {
             do throws(SyncDatabaseError) {
@@ -68,16 +68,16 @@ public struct SyncService {
                 await db?.close()
                 db = nil
                 if once {
-                    updateStatus(force: true, lastWrite: &lastWrite)
+                    updateStatus(force: true, written: &written)
                     return false
                 }
                 await sleep(backoff, stop: stop)
                 backoff = min(backoff * 2, settings.retryMaxS)
             }
-            updateStatus(force: false, lastWrite: &lastWrite)
+            updateStatus(force: false, written: &written)
         }
         await db?.close()
-        updateStatus(force: true, lastWrite: &lastWrite)
+        updateStatus(force: true, written: &written)
         return true
     }
 
@@ -88,10 +88,9 @@ public struct SyncService {
         status.lastErrorAt = wallClockSeconds()
     }
 
-    /// Brings the status up to date and writes it when due.
-    mutating func updateStatus(force: Bool, lastWrite: inout Double) {
+    /// Brings the status up to date and writes it when `written` says it is due.
+    mutating func updateStatus(force: Bool, written: inout StatusWrites) {
         let now = wallClockSeconds()
-        let before = status
         status.counters = engine.counters
         status.caughtUpAt = engine.caughtUpAt
         if status.databaseUp || status.lagRecords != nil {
@@ -99,14 +98,12 @@ public struct SyncService {
             status.lagRecords = lag.records
             status.lagSeconds = lag.records == 0 ? 0 : max(0, now - (engine.caughtUpAt ?? lag.oldestChange ?? now))
         }
-        var unchanged = status
-        unchanged.updatedAt = before.updatedAt
-        guard force || (unchanged != before && now - lastWrite >= statusEveryS) else { return }
+        guard force || written.due(status, now: now) else { return }
         status.updatedAt = now
         do { try status.write(statusFile: settings.statusFile, prometheusFile: settings.prometheusFile) } catch {
             log("cannot write the status: \(error)")
         }
-        lastWrite = now
+        written.wrote(status, at: now)
     }
 
     private func sleep(_ seconds: Double, stop: @Sendable () -> Bool) async {
@@ -116,5 +113,28 @@ public struct SyncService {
             try? await Task.sleep(nanoseconds: UInt64(step * 1e9))
             left -= step
         }
+    }
+}
+
+/// When the status is written: when it differs from the one last written, at
+/// most every `every` seconds. Compared with what was written, not with the
+/// previous look, so that a change held back by the rate limit (the database
+/// found gone just after a write) is written when the limit allows, not lost.
+public struct StatusWrites {
+    public let every: Double
+    public private(set) var last: SyncStatus?
+    public private(set) var lastAt = -Double.infinity
+
+    public init(every: Double) { self.every = every }
+
+    public func due(_ status: SyncStatus, now: Double) -> Bool {
+        var same = status
+        same.updatedAt = last?.updatedAt ?? status.updatedAt
+        return same != last && now - lastAt >= every
+    }
+
+    public mutating func wrote(_ status: SyncStatus, at now: Double) {
+        last = status
+        lastAt = now
     }
 }

@@ -87,6 +87,25 @@ struct SyncServiceTests {
         await task.value
         #expect(db.state.withLock { $0.pings } > 0)
     }
+
+    /// The database found gone just after a write: held back by the rate limit, then written — not lost
+    /// because nothing changed since the previous look.
+    @Test func aChangeHeldBackByTheRateLimitIsWrittenLater() {
+        var writes = StatusWrites(every: 10)
+        var status = SyncStatus(board: "room-1", updatedAt: 1000)
+        status.databaseUp = true
+        #expect(writes.due(status, now: 1000))
+        writes.wrote(status, at: 1000)
+        #expect(!writes.due(status, now: 1020), "unchanged: not written again")
+        status.databaseUp = false
+        status.lastError = "database unavailable: connection refused"
+        #expect(!writes.due(status, now: 1001), "changed, but written a second ago")
+        #expect(writes.due(status, now: 1010), "the held-back change, once the limit allows")
+        status.updatedAt = 1010
+        writes.wrote(status, at: 1010)
+        status.updatedAt = 1030
+        #expect(!writes.due(status, now: 1030), "the time of writing is no change")
+    }
 }
 
 extension Data {
