@@ -8,10 +8,12 @@ import Synchronization
 // (records/s, over the configured connection) and the lag of the sync behind
 // a session file growing by 1,000 records a second (far more than a real
 // session's few a minute: the worst a board could ask of it), at the default
-// interval and at a short one. Each run uses boards of its own, so the
+// interval and at a short one. The configuration gives the connection only:
+// batches and intervals are the shipped defaults (or --batch), so figures from
+// different databases compare. Each run uses boards of its own, so the
 // database may be shared.
 //
-//   holdfast-sync-bench --config sync.conf [--sessions 1000] [--seconds 10]
+//   holdfast-sync-bench --config sync.conf [--sessions 1000] [--seconds 10] [--batch 1000]
 
 @main
 struct SyncBench {
@@ -23,20 +25,23 @@ struct SyncBench {
             return args[i + 1]
         }
         guard let config = option("--config") else {
-            print("usage: holdfast-sync-bench --config sync.conf [--sessions 1000] [--seconds 10]")
+            print("usage: holdfast-sync-bench --config sync.conf [--sessions 1000] [--seconds 10] [--batch 1000]")
             exit(64)
         }
         let sessionCount = option("--sessions").flatMap(Int.init) ?? 1000
         let seconds = option("--seconds").flatMap(Double.init) ?? 10
+        let defaults = SyncSettings(board: "bench")
+        let batch = option("--batch").flatMap(Int.init) ?? defaults.batchRecords
         do {
-            let settings = try SyncSettings.load(path: config)
+            var settings = try SyncSettings.load(path: config)
+            settings.batchRecords = max(1, batch)
             let password = try PasswordFile.path(configured: settings.passwordFile, credentialsDirectory: nil)
                 .map { path throws(PasswordFile.Refused) in try PasswordFile.password(in: path) }
             let db = try await PostgresSyncDatabase.connect(settings, password: password)
             _ = try await db.migrate()
             let tag = "bench-\(getpid())-\(Int(wallClockSeconds()))"
             try await firstSync(db, settings: settings, board: tag + "-history", sessions: sessionCount)
-            for interval in [settings.intervalS, 0.05] {
+            for interval in [defaults.intervalS, 0.05] {
                 try await lag(db, settings: settings, board: tag + "-lag-\(Int(interval * 1000))ms", seconds: seconds,
                               interval: interval)
             }
