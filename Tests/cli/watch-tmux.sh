@@ -62,7 +62,8 @@ if grep -qE "^hold  temporalis R .* s  mean" "$work/plain.txt"; then ok; else fa
 
 kill -TERM "$daemon"
 wait "$daemon"
-if [ $? -eq 0 ]; then ok; else fail "daemon exits cleanly"; fi
+status=$?
+if [ $status -eq 0 ]; then ok; else fail "daemon exits cleanly (exit $status)"; tail -n 20 "$work/daemon.log"; fi
 daemon=""
 
 echo "watch: $passed passed, $failed failed"

@@ -31,14 +31,8 @@ public final class DaemonLog: Sendable {
         journal = environment["JOURNAL_STREAM"] != nil
         wakeFD = holdfast_eventfd()
         guard wakeFD >= 0 else { return }
-        // Signals are the event loop's (through its signalfd): this thread, started before the daemon
-        // blocks them, must never be the one the kernel picks to deliver SIGTERM to. It inherits the
-        // mask it is created with.
-        var all = sigset_t(), previous = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_BLOCK, &all, &previous)
+        // Started before the daemon blocks its signals; JoinableThread starts it with them blocked.
         let detached = try? JoinableThread(name: "log") { [self] in run() }
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
         _ = detached  // runs detached: at exit it may be stuck on a reader that never reads
     }
 
@@ -90,16 +84,8 @@ public final class DaemonLog: Sendable {
         }
     }
 
-    /// Writes all of `text`, retrying short writes and EINTR; gives up on any other error.
+    /// Writes all of `text`; a log that cannot be written has nowhere to say so.
     private static func put(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            bytes = bytes.dropFirst(n)
-        }
+        writeAll(fd, text.utf8)
     }
 }
