@@ -92,9 +92,7 @@ private func startThread(name: String, _ entry: any ThreadMain) throws(SystemErr
 public final class Handoff<Value>: Sendable {
     private let slot: Mutex<Value?>
 
-    // `sending` alone, not `consuming sending`: Swift 6.0.3 crashes in IRGen on the latter here
-    // ("Not a nested archetype"); a sending parameter is owned by the callee anyway.
-    public init(_ value: sending Value) { slot = Mutex(value) }
+    public init(_ value: consuming sending Value) { slot = Mutex(value) }
 
     /// The value, the first time; nil after.
     public func take() -> sending Value? {
