@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(name: "HoldfastPOSIXTests", dependencies: ["HoldfastPOSIX", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastJSONTests", dependencies: ["HoldfastJSON", "HoldfastTestSupport"]),
-        .testTarget(name: "HoldfastTraceTests", dependencies: ["HoldfastTrace", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastTraceTests", dependencies: ["HoldfastTrace", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastSessionTests", dependencies: ["HoldfastSession", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastProtocolTests", dependencies: ["HoldfastProtocol", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastEmulationTests", dependencies: ["HoldfastEmulation", "HoldfastTestSupport"]),
