@@ -67,7 +67,7 @@ public struct ChainEvents: OptionSet, Sendable {
         }
     }
 
-    init(_ outcome: SignalOutcome) {
+    public init(_ outcome: SignalOutcome) {
         switch outcome {
         case .accepted: self = []
         case .noContact: self = .signalWithoutContact
