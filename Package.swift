@@ -6,10 +6,10 @@ import PackageDescription
 //
 //   6  holdfast            the command: argument parsing and wiring only (it builds the daemon's sensor)
 //   5  HoldfastReplay    ─► Emulation, Trace, Session, Sensors
-//      HoldfastConfig    ─► Daemon, Emulation, Sensors
+//      HoldfastConfig    ─► Daemon, Emulation, Sensors, Session
 //   4  HoldfastDaemon    ─► Protocol, Session, Linux, Sensors, CLinux    (never Emulation)
 //      HoldfastEmulation ─► Protocol (its label feeder is a client), Session, Trace, Sensors
-//      HoldfastTerminal  ─► Protocol, CLinux
+//      HoldfastTerminal  ─► Protocol, Session, CLinux
 //   3  HoldfastProtocol  ─► Session, JSON
 //   2  HoldfastSession   ─► JSON
 //      HoldfastLinux     ─► Sensors, CI2C, CGPIOD, CLinux
@@ -74,9 +74,10 @@ let package = Package(
                                "HoldfastProtocol", "HoldfastJSON", "CLinux"]),
         // The configuration file and the calibration file: keys declared once, for the parser, flags and docs.
         .target(name: "HoldfastConfig",
-                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastDaemon", "HoldfastEmulation"]),
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastDaemon", "HoldfastEmulation",
+                               "HoldfastSession"]),
         // The therapist's live view: a screen model (state in, lines out) and a thin terminal writer.
-        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastProtocol", "HoldfastJSON", "CLinux"]),
+        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastProtocol", "HoldfastSession", "HoldfastJSON", "CLinux"]),
         .executableTarget(
             name: "holdfast",
             dependencies: [

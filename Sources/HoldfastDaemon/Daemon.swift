@@ -35,6 +35,7 @@ public final class Daemon {
     private let sessions: Sessions
     private let frames: FrameEncoder
     private var commands: CommandHandler?
+    private let signalButton: ButtonReader?
     private var acquisitionThread: JoinableThread?
     private var coreThread: JoinableThread?
     private let stopAcquisition = StopFlag()
@@ -86,6 +87,14 @@ public final class Daemon {
         delayNs = chain.delayNs
         core = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
         acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
+        var button = sensor.signalButton
+        if let address = config.pptButton {
+            do { button = try GPIOInputLine(chip: address.chip, offset: address.offset) }
+            catch { throw DaemonError("ppt_button: \(error)") }
+        }
+        let debouncer = ButtonDebouncer(activeLow: config.pptButtonActiveLow, debounceNs: Int64(config.pptButtonDebounceMs * 1e6))
+        let core = self.core
+        signalButton = button.map { ButtonReader(line: $0, debouncer: debouncer, core: core, log: log) }
         var output = alarmSwitch
         if output == nil, let line = config.alarmGPIO {
             do { output = try GPIOOutput(chip: line.chip, offset: line.offset) }
@@ -96,10 +105,10 @@ public final class Daemon {
         server = try ControlServer(path: config.socketPath, log: log)
         do { writer = try RecordWriter(directory: config.stateDirectory, calls: fileCalls, log: log) }
         catch { server.shutDown(); throw DaemonError("record writer: \(error)") }
-        sessions = Sessions(writer: writer, directory: config.stateDirectory, log: log)
+        sessions = Sessions(writer: writer, directory: config.stateDirectory, ppt: config.ppt, log: log)
         frames = FrameEncoder(live: core.live, acquisition: acquisition.statistics, ring: ring, clock: sensor.clock,
                               treatment: treatment, sessions: sessions, writer: writer, alarmOutput: alarmOutput,
-                              sensorName: sensor.description, alarmLevel: config.alarmLevel)
+                              sensorName: sensor.description, alarmLevel: config.alarmLevel, ppt: config.ppt)
         commands = CommandHandler(treatment: treatment, sessions: sessions, core: core, frames: frames, log: log,
                                   startSession: { [unowned self] client in startSession(client: client) },
                                   endSession: { [unowned self] in endSession() })
@@ -118,6 +127,7 @@ public final class Daemon {
             }
             let core = self.core
             coreThread = try JoinableThread(name: "core") { core.run() }
+            try signalButton?.start()
         } catch {
             log.error("cannot start threads: \(error)")
             return 1
@@ -194,12 +204,13 @@ public final class Daemon {
         let signalConfig = treatment.signalConfig
         let sensorName = sensor.description
         let delay = delayNs
+        let ppt = config.ppt
         let now = sensor.clock.nowNs()
         sessions.start(client: client, time: SessionTimeBase(originNs: now, delayNs: delay),
                        samplesSoFar: core.live.snapshot.samples, point: treatment.timeline.label(at: now)) { source in
             var s = source
             s.sensor = sensorName
-            return SessionEncoding.header(source: s, config: signalConfig, delayNs: delay)
+            return SessionEncoding.header(source: s, config: signalConfig, delayNs: delay, ppt: ppt)
         }
     }
 
@@ -228,6 +239,23 @@ public final class Daemon {
                 if let session {
                     let (line, ticket) = session.hold(record, timeline: treatment.timeline, scale: treatment.scale)
                     awaitingDisk.append((ticket, DaemonMessage.hold(line).line, sensor.clock.nowNs()))
+                }
+            case .trial(let record):
+                if let session {
+                    let (line, ticket) = session.trial(record, timeline: treatment.timeline)
+                    awaitingDisk.append((ticket, DaemonMessage.ppt(line).line, sensor.clock.nowNs()))
+                    log.info("PPT trial: \(DecimalText.fixed(line.forceN, decimals: 1)) N at \(DecimalText.fixed(line.rateNS, decimals: 1)) N/s"
+                        + (line.why.map { " (not counted: \($0))" } ?? ""))
+                }
+            case .signal(let outcome, _):
+                switch outcome {
+                case .accepted:
+                    notify(DaemonMessage.Notice(about: "ppt", ok: true, message: "signal: this press is a PPT trial; release to record it"))
+                case .noContact:
+                    notify(DaemonMessage.Notice(about: "ppt", ok: false,
+                                                message: "signal with no contact: nothing is being pressed (the client signals during a press)"))
+                case .repeated:
+                    notify(DaemonMessage.Notice(about: "ppt", ok: false, message: "this press already has the client's signal; the first counts"))
                 }
             case .touch:
                 session?.touch()
@@ -294,6 +322,7 @@ public final class Daemon {
     private func shutdown() -> Int32 {
         notifier.notify("STOPPING=1")
         stopAcquisition.set()
+        signalButton?.stop()
         acquisitionThread?.join()
         core.stop()
         coreThread?.join()

@@ -10,7 +10,9 @@ import HoldfastTrace
 ///
 /// The trace's point labels are not the daemon's business: they are passed
 /// to `onPoint` as the clock reaches them, for a feeder that sends them over
-/// the control socket as a therapist's key would (see ``LabelFeeder``).
+/// the control socket as a therapist's key would (see ``LabelFeeder``). Its
+/// `ppt` rows press an emulated button (``EmulatedButtonLine``) at their
+/// times, which the daemon reads as it would a real one.
 public enum EmulatedSession {
     /// Why a session could not be played.
     public enum PlayError: Error, CustomStringConvertible {
@@ -60,9 +62,10 @@ public enum EmulatedSession {
         guard !overflow, offset.magnitude <= UInt64(Self.maxOffsetNs) else { throw .tooFarFromZero(tracePath, startNs: first[0].timestampNs) }
         let reader: TraceReader
         do { reader = try TraceReader(path: tracePath) } catch { throw .trace(error) }
-        let trace = TraceForceSource(reader: reader) { t, label in
-            onPoint(label, t.addingReportingOverflow(offset).overflow ? t : t + offset)
-        }
+        let button = reader.hasEventColumn ? EmulatedButtonLine(clock: clock) : nil
+        func onClock(_ t: Int64) -> Int64 { t.addingReportingOverflow(offset).overflow ? t : t + offset }
+        let trace = TraceForceSource(reader: reader, onPoint: { t, label in onPoint(label, onClock(t)) },
+                                     onSignal: { t in button?.press(atNs: onClock(t)) })
         let emulated: EmulatedSensor
         do {
             emulated = try EmulatedSensor(chip, force: ShiftedForceSource(trace, offsetNs: offset),
@@ -73,6 +76,6 @@ public enum EmulatedSession {
         catch { throw .calibration(error) }
         return SensorSource(driver: emulated.driver, line: emulated.line, clock: clock, calibration: calibration,
                             description: "emulated \(chip.rawValue) playing \(tracePath) at \(speed)×",
-                            dataReady: "emulated data-ready line", owner: emulated)
+                            dataReady: "emulated data-ready line", owner: emulated, signalButton: button)
     }
 }
