@@ -11,6 +11,7 @@ import PackageDescription
 //      HoldfastEmulation ─► Protocol (its label feeder is a client), Session, Trace, Sensors
 //      HoldfastTerminal  ─► Protocol, Session, CLinux
 //   3  HoldfastProtocol  ─► Session, JSON
+//      HoldfastReport    ─► Session                          (a client's course of care: text, CSV, HTML)
 //   2  HoldfastSession   ─► JSON
 //      HoldfastLinux     ─► Sensors, CI2C, CGPIOD, CLinux
 //   1  HoldfastJSON    HoldfastTrace    HoldfastSensors                   (─► POSIX, Core)
@@ -33,6 +34,7 @@ let package = Package(
         .library(name: "HoldfastDaemon", targets: ["HoldfastDaemon"]),
         .library(name: "HoldfastConfig", targets: ["HoldfastConfig"]),
         .library(name: "HoldfastProtocol", targets: ["HoldfastProtocol"]),
+        .library(name: "HoldfastReport", targets: ["HoldfastReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +61,8 @@ let package = Package(
         .target(name: "HoldfastSession", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON"]),
         // The control protocol: messages, and a client for the watch, `holdfast send` and tests.
         .target(name: "HoldfastProtocol", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "HoldfastSession"]),
+        // A client's course of care across sessions: the terminal table, CSV, and HTML with inline SVG plots.
+        .target(name: "HoldfastReport", dependencies: ["HoldfastCore", "HoldfastSession"]),
         // Emulated chips with faults, virtual and scaled clocks, scenarios, their traces and ground truth,
         // a played session and its label feeder. Never imported by the daemon.
         .target(name: "HoldfastEmulation",
@@ -83,7 +87,7 @@ let package = Package(
             dependencies: [
                 "HoldfastReplay", "HoldfastEmulation", "HoldfastLinux", "HoldfastDaemon", "HoldfastConfig",
                 "HoldfastTerminal", "HoldfastProtocol", "HoldfastSession", "HoldfastTrace", "HoldfastSensors",
-                "HoldfastCore", "HoldfastPOSIX",
+                "HoldfastCore", "HoldfastPOSIX", "HoldfastReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,5 +112,7 @@ let package = Package(
         .testTarget(name: "HoldfastDaemonTests",
                     dependencies: ["HoldfastDaemon", "HoldfastConfig", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastTerminalTests", dependencies: ["HoldfastTerminal", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastReportTests",
+                    dependencies: ["HoldfastReport", "HoldfastReplay", "HoldfastEmulation", "HoldfastSession", "HoldfastTestSupport"]),
     ]
 )
