@@ -99,6 +99,7 @@ public struct WatchState: Sendable {
             }
             lastHold = String(format1: h.holdS) + " s at level " + String(format1: h.meanLevel)
                 + (h.overS > 0 ? " (over for " + String(format1: h.overS) + " s)" : "")
+                + (h.sagPct.map { $0.isFinite && abs($0) >= 5 ? ", sag " + String(format1: $0) + " %" : "" } ?? "")
         case .ppt(let p):
             let point = text(p.point)
             var list = trials[point] ?? ([], [])
@@ -121,6 +122,8 @@ public struct WatchState: Sendable {
                 endSession()
             } else if let p = text(r.point) {
                 status = "point: " + p
+            } else if let m = text(r.message) {
+                status = m
             }
         case .notice(let n):
             status = (text(n.about) ?? "") + ": " + (text(n.message) ?? "")

@@ -65,5 +65,46 @@ wait "$daemon"
 if [ $? -eq 0 ]; then ok; else fail "daemon exits cleanly"; fi
 daemon=""
 
+# Test, treat, retest: a trial signalled by the emulated button (the trace's ppt row), one by the
+# watch's s key during a slow ramp (the ramp gauge against the band), and an outcome through the o form.
+cat > "$work/ppt.scenario" <<'SCENARIO'
+rate_hz 320
+noise_n 0.1
+point upper trapezius L
+hold 2
+ppt 5 15 0.4
+hold 3
+ramp 30 6
+hold 6
+ramp 0 1
+hold 30
+SCENARIO
+"$holdfast" simulate "$work/ppt.scenario" --trace "$work/ppt.csv" >/dev/null
+"$holdfast" daemon --bus emulated --emulate-trace "$work/ppt.csv" --emulate-speed 2 --socket "$work/ppt.sock" \
+  --state-dir "$work/ppt-sessions" --realtime-priority off 2>"$work/ppt-daemon.log" &
+daemon=$!
+for _ in $(seq 50); do [ -S "$work/ppt.sock" ] && break; sleep 0.1; done
+tmux new-session -d -s "$session" -x 80 -y 24 "NO_COLOR= $holdfast watch --socket $work/ppt.sock"
+if screen_has "PPT pre 1[5-7]\.[0-9] N \(1/3\)" 15; then ok; else fail "the button's trial counted for the point"; fi
+if screen_has "RAMP +[0-9.]+ N/s ok \(3\.0-7\.0\)" 15; then ok; else fail "ramp gauge against the band"; fi
+tmux send-keys -t "$session" s
+if screen_has "signalled: release" 5; then ok; else fail "the s key signals"; fi
+if screen_has "PPT pre [0-9.]+ N \(2/3\)" 15; then ok; else fail "the key's trial counted"; fi
+tmux send-keys -t "$session" o p
+tmux send-keys -t "$session" -l "6 morning"
+tmux send-keys -t "$session" Enter
+if screen_has "recorded: pain 6/10 \(morning\)" 5; then ok; else fail "outcome through the o form"; fi
+tmux send-keys -t "$session" o p
+tmux send-keys -t "$session" -l "12"
+tmux send-keys -t "$session" Enter
+if screen_has "error: pain 12.0 is out of range" 5; then ok; else fail "an outcome out of range is refused"; fi
+tmux send-keys -t "$session" q
+kill -TERM "$daemon"
+wait "$daemon"
+if [ $? -eq 0 ]; then ok; else fail "daemon exits cleanly after the PPT session"; fi
+daemon=""
+if grep -q '"type":"outcome","t_s":[0-9.]*,"kind":"pain","value":6,"when":"morning"' "$work"/ppt-sessions/*.jsonl \
+   && [ "$(grep -c '"type":"ppt"' "$work"/ppt-sessions/*.jsonl)" -eq 2 ]; then ok; else fail "trials and outcome in the session file"; fi
+
 echo "watch: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
