@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "HoldfastProtocolTests", dependencies: ["HoldfastProtocol", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastEmulationTests", dependencies: ["HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastSensorsTests", dependencies: ["HoldfastSensors", "HoldfastEmulation", "HoldfastTestSupport"]),
-        .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastLinuxTests", dependencies: ["HoldfastLinux", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastReplayTests", dependencies: ["HoldfastReplay", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastConfigTests", dependencies: ["HoldfastConfig", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastDaemonTests",

@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "HoldfastEmulation", package: "Holdfast"),
                 .product(name: "HoldfastTrace", package: "Holdfast"),
                 .product(name: "HoldfastPOSIX", package: "Holdfast"),
+                .product(name: "HoldfastDaemon", package: "Holdfast"),
                 "ReferenceKernels",
                 "AllocationCounter",
             ],

@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "HoldfastConfig", package: "Holdfast"),
                 .product(name: "HoldfastCore", package: "Holdfast"),
                 .product(name: "HoldfastPOSIX", package: "Holdfast"),
+                .product(name: "HoldfastProtocol", package: "Holdfast"),
             ],
             // No top-level code: the entry point is LLVMFuzzerTestOneInput.
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]

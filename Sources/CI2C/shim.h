@@ -15,13 +15,4 @@ static inline int holdfast_i2c_set_address(int fd, unsigned short address) {
     return ioctl(fd, I2C_SLAVE, (unsigned long)address);
 }
 
-/// The adapter's capabilities (I2C_FUNC_* bits).
-static inline int holdfast_i2c_functionality(int fd, unsigned long *functionality) {
-    return ioctl(fd, I2C_FUNCS, functionality);
-}
-
-static const unsigned long holdfast_i2c_func_smbus_byte_data = I2C_FUNC_SMBUS_BYTE_DATA;
-static const unsigned long holdfast_i2c_func_smbus_word_data = I2C_FUNC_SMBUS_WORD_DATA;
-static const unsigned long holdfast_i2c_func_smbus_i2c_block = I2C_FUNC_SMBUS_I2C_BLOCK;
-
 #endif

@@ -20,10 +20,16 @@ import Synchronization
 public final class Daemon {
     private var config: DaemonConfig
     private let log: Log
-    private let sensor: SensorSource
+    /// The sensor's clock and how it is described; the driver and line went to the acquisition.
+    private let clock: MonotonicClock
+    private let sensorName: String
+    private let dataReady: String
     private let ring: SPSCRing<Sample>
-    private let core: CoreLoop
-    private let acquisition: Acquisition
+    /// The two loops, made here and handed to their threads by `run`.
+    private let acquisitionLoop: Handoff<AcquisitionLoop>
+    private let coreLoop: Handoff<CoreLoop>
+    private let core: CoreLink
+    private let acquisitionStatistics: AcquisitionStatistics
     private let events: WakingQueue<CoreEvent>
     private let signalFD: Int32
     private let server: ControlServer
@@ -35,9 +41,12 @@ public final class Daemon {
     private let sessions: Sessions
     private let frames: FrameEncoder
     private var commands: CommandHandler?
-    private let signalButton: ButtonReader?
-    private var acquisitionThread: JoinableThread?
-    private var coreThread: JoinableThread?
+    /// The client's signal button, when there is one, made here and handed to its thread by `run`.
+    private let buttonLoop: Handoff<ButtonReader>?
+    private var acquisitionThread: JoinableThread<Void>?
+    private var coreThread: JoinableThread<Void>?
+    private var buttonThread: JoinableThread<Void>?
+    private let stopButton = StopFlag()
     private let stopAcquisition = StopFlag()
     /// Set (from any thread) to make `run` finish as on SIGTERM, within one frame interval: for a
     /// daemon run inside another program, e.g. a test. Signals are the usual way.
@@ -61,7 +70,7 @@ public final class Daemon {
 
     /// Reads `sensor` (already open: a chip on a bus, or an emulated one — the daemon does not know which).
     /// `fileCalls` and `alarmSwitch` are seams for tests (a slow or full disk, a failing buzzer).
-    public init(config: DaemonConfig, sensor: SensorSource, environment: [String: String],
+    public init(config: DaemonConfig, sensor: sending SensorSource, environment: [String: String],
                 log: Log,
                 fileCalls: LogFileCalls = SystemLogFileCalls(), alarmSwitch: AlarmSwitch? = nil) throws(DaemonError) {
         self.config = config
@@ -76,7 +85,9 @@ public final class Daemon {
         let eventFD = holdfast_eventfd()
         guard eventFD >= 0 else { throw DaemonError("eventfd: \(SystemError.describe(errno))") }
         events = WakingQueue<CoreEvent>(eventFD: eventFD)
-        self.sensor = sensor
+        clock = sensor.clock
+        sensorName = sensor.description
+        dataReady = sensor.dataReady
         do { ring = try SPSCRing<Sample>(minimumCapacity: 1 << 14) } catch { throw DaemonError(error.description) }
         let signalConfig = SignalConfig(calibration: sensor.calibration, sampleRateHz: sensor.driver.sampleRateHz,
                                         cutoffHz: config.cutoffHz, holdRules: config.holdRules, scale: config.scale,
@@ -85,16 +96,25 @@ public final class Daemon {
         do { chain = try SignalChain(signalConfig) } catch { throw DaemonError("signal path: \(error)") }
         treatment = Treatment(signalConfig)
         delayNs = chain.delayNs
-        core = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
-        acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
-        var button = sensor.signalButton
+        let loop = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
+        core = loop.link
+        coreLoop = Handoff(loop)
+        // A configured line wins over the one an emulated source brings (which is Sendable: the
+        // emulation presses it from its own thread).
+        var button: InputLine? = sensor.signalButton
         if let address = config.pptButton {
             do { button = try GPIOInputLine(chip: address.chip, offset: address.offset) }
             catch { throw DaemonError("ppt_button: \(error)") }
         }
         let debouncer = ButtonDebouncer(activeLow: config.pptButtonActiveLow, debounceNs: Int64(config.pptButtonDebounceMs * 1e6))
-        let core = self.core
-        signalButton = button.map { ButtonReader(line: $0, debouncer: debouncer, core: core, log: log) }
+        if let button {
+            buttonLoop = Handoff(ButtonReader(line: button, debouncer: debouncer, core: core, stop: stopButton, log: log))
+        } else {
+            buttonLoop = nil
+        }
+        let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
+        acquisitionStatistics = acquisition.statistics
+        acquisitionLoop = Handoff(AcquisitionLoop(acquisition: acquisition, owner: sensor.owner))
         var output = alarmSwitch
         if output == nil, let line = config.alarmGPIO {
             do { output = try GPIOOutput(chip: line.chip, offset: line.offset) }
@@ -106,9 +126,9 @@ public final class Daemon {
         do { writer = try RecordWriter(directory: config.stateDirectory, calls: fileCalls, log: log) }
         catch { server.shutDown(); throw DaemonError("record writer: \(error)") }
         sessions = Sessions(writer: writer, directory: config.stateDirectory, ppt: config.ppt, log: log)
-        frames = FrameEncoder(live: core.live, acquisition: acquisition.statistics, ring: ring, clock: sensor.clock,
+        frames = FrameEncoder(live: core.live, acquisition: acquisitionStatistics, ring: ring, clock: clock,
                               treatment: treatment, sessions: sessions, writer: writer, alarmOutput: alarmOutput,
-                              sensorName: sensor.description, alarmLevel: config.alarmLevel, ppt: config.ppt)
+                              sensorName: sensorName, alarmLevel: config.alarmLevel, ppt: config.ppt)
         commands = CommandHandler(treatment: treatment, sessions: sessions, core: core, frames: frames, log: log,
                                   startSession: { [unowned self] client in startSession(client: client) },
                                   endSession: { [unowned self] in endSession() })
@@ -116,24 +136,29 @@ public final class Daemon {
 
     /// Runs until SIGTERM or SIGINT; returns the exit status.
     public func run() -> Int32 {
-        let acquisition = self.acquisition
         let stop = stopAcquisition
         let config = self.config
         let log = self.log
+        guard let acquisition = acquisitionLoop.take(), let core = coreLoop.take() else {
+            log.error("holdfast: a daemon runs once")
+            return 1
+        }
         do {
             acquisitionThread = try JoinableThread(name: "acquisition") {
                 RealtimeScheduling.apply(fifoPriority: config.realtimePriority, cpu: config.cpu).forEach(log.warning)
-                acquisition.run(until: { stop.isSet })
+                withExtendedLifetime(acquisition.owner) { acquisition.acquisition.run(until: { stop.isSet }) }
             }
-            let core = self.core
             coreThread = try JoinableThread(name: "core") { core.run() }
-            try signalButton?.start()
+            if let button = buttonLoop?.take() {
+                log.info(button.description)
+                buttonThread = try JoinableThread(name: "signal button") { button.run() }
+            }
         } catch {
             log.error("cannot start threads: \(error)")
             return 1
         }
         startSession(client: config.client)
-        log.info("holdfast: \(sensor.description); \(sensor.dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
+        log.info("holdfast: \(sensorName); \(dataReady); socket \(config.socketPath); sessions in \(config.stateDirectory)")
         let t = treatment.thresholds
         log.info("holds start at \(DecimalText.fixed(t.startN, decimals: 2)) N and end at \(DecimalText.fixed(t.endN, decimals: 2)) N")
         if let warning = treatment.warning { log.warning(warning) }
@@ -141,10 +166,10 @@ public final class Daemon {
            let lag = SignalChain.rampCrossingDelayNs(treatment.signalConfig, levelN: alarmN, newtonsPerSecond: 10) {
             log.info("the filtered force reaches the alarm level \(lag / 1_000_000) ms after the force does on a 10 N/s ramp")
         }
-        notifier.notify("READY=1\nSTATUS=acquiring from \(sensor.description)")
+        notifier.notify("READY=1\nSTATUS=acquiring from \(sensorName)")
 
         let frameInterval = Int64(1e9 / config.frameHz)
-        var nextFrame = sensor.clock.nowNs()
+        var nextFrame = clock.nowNs()
         loop: while true {
             var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: events.eventFD, events: Int16(POLLIN), revents: 0),
@@ -153,7 +178,7 @@ public final class Daemon {
             for c in server.clients {
                 fds.append(pollfd(fd: c.fd, events: Int16(POLLIN) | (c.hasOutput ? Int16(POLLOUT) : 0), revents: 0))
             }
-            let now = sensor.clock.nowNs()
+            let now = clock.nowNs()
             // Rounded up: a timeout of 0 for the last fraction of a millisecond would spin.
             let timeoutMs = Int32(max(0, min(1000, (nextFrame - now + 999_999) / 1_000_000)))
             _ = poll(&fds, nfds_t(fds.count), timeoutMs)
@@ -161,22 +186,22 @@ public final class Daemon {
             if stopRequest.isSet { break loop }
             if fds[1].revents != 0 { handle(events.drain()) }
             if fds[2].revents != 0 { writer.acknowledgeProgress() }
-            if fds[3].revents != 0 { server.accept(nowNs: sensor.clock.nowNs()) { DaemonMessage.hello(frames.hello()).line } }
+            if fds[3].revents != 0 { server.accept(nowNs: clock.nowNs()) { DaemonMessage.hello(frames.hello()).line } }
             let readable = fds.dropFirst(4).filter { $0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 }.map(\.fd)
             if !readable.isEmpty, let commands {
-                server.read(ready: readable, nowNs: sensor.clock.nowNs()) { incoming, client in
-                    let t = sensor.clock.nowNs()
+                server.read(ready: readable, nowNs: clock.nowNs()) { incoming, client in
+                    let t = clock.nowNs()
                     client.enqueue(commands.respond(to: incoming, at: t).line, droppable: false, nowNs: t)
                 }
             }
-            let t = sensor.clock.nowNs()
+            let t = clock.nowNs()
             releaseRecordedHolds(nowNs: t)
             if t >= nextFrame {
                 server.broadcast(DaemonMessage.live(frames.frame()).line, droppable: true, nowNs: t)
                 nextFrame = max(nextFrame + frameInterval, t)
                 pingWatchdog(at: t)
             }
-            server.flush(nowNs: sensor.clock.nowNs())
+            server.flush(nowNs: clock.nowNs())
         }
         return shutdown()
     }
@@ -202,10 +227,10 @@ public final class Daemon {
     private func startSession(client: String?) {
         endSession()
         let signalConfig = treatment.signalConfig
-        let sensorName = sensor.description
+        let sensorName = self.sensorName
         let delay = delayNs
         let ppt = config.ppt
-        let now = sensor.clock.nowNs()
+        let now = clock.nowNs()
         sessions.start(client: client, time: SessionTimeBase(originNs: now, delayNs: delay),
                        samplesSoFar: core.live.snapshot.samples, point: treatment.timeline.label(at: now)) { source in
             var s = source
@@ -217,8 +242,8 @@ public final class Daemon {
     /// Ends the current session with its summary; returns its file.
     @discardableResult
     private func endSession() -> String? {
-        let stats = acquisition.statistics.snapshot
-        return sessions.end(samplesNow: core.live.snapshot.samples, lastNs: sensor.clock.nowNs(), dropped: ring.droppedCount,
+        let stats = acquisitionStatistics.snapshot
+        return sessions.end(samplesNow: core.live.snapshot.samples, lastNs: clock.nowNs(), dropped: ring.droppedCount,
                             acquisition: AcquisitionSummary(stats), warnings: [treatment.warning].compactMap { $0 })
     }
 
@@ -238,12 +263,12 @@ public final class Daemon {
             case .hold(let record):
                 if let session {
                     let (line, ticket) = session.hold(record, timeline: treatment.timeline, scale: treatment.scale)
-                    awaitingDisk.append((ticket, DaemonMessage.hold(line).line, sensor.clock.nowNs()))
+                    awaitingDisk.append((ticket, DaemonMessage.hold(line).line, clock.nowNs()))
                 }
             case .trial(let record):
                 if let session {
                     let (line, ticket) = session.trial(record, timeline: treatment.timeline)
-                    awaitingDisk.append((ticket, DaemonMessage.ppt(line).line, sensor.clock.nowNs()))
+                    awaitingDisk.append((ticket, DaemonMessage.ppt(line).line, clock.nowNs()))
                     log.info("PPT trial: \(DecimalText.fixed(line.forceN, decimals: 1)) N at \(DecimalText.fixed(line.rateNS, decimals: 1)) N/s"
                         + (line.why.map { " (not counted: \($0))" } ?? ""))
                 }
@@ -273,11 +298,11 @@ public final class Daemon {
                 break
             }
         }
-        server.flush(nowNs: sensor.clock.nowNs())
+        server.flush(nowNs: clock.nowNs())
     }
 
     private func notify(_ notice: DaemonMessage.Notice) {
-        server.broadcast(DaemonMessage.notice(notice).line, droppable: false, nowNs: sensor.clock.nowNs())
+        server.broadcast(DaemonMessage.notice(notice).line, droppable: false, nowNs: clock.nowNs())
     }
 
     private func releaseRecordedHolds(nowNs t: Int64, all: Bool = false) {
@@ -295,7 +320,7 @@ public final class Daemon {
     /// The alarm's own path: output, message, flush. Nothing here touches the disk.
     private func alarm(on: Bool, atNs at: Int64, forceQ16 force: Int32) {
         alarmOutput.set(on)
-        let now = sensor.clock.nowNs()
+        let now = clock.nowNs()
         let sessionTime = sessions.current?.time.time(ofFilteredSampleNs: at) ?? (at - delayNs)
         let message = DaemonMessage.Alarm(
             on: on, tS: FrameEncoder.seconds(sessionTime), level: rounded(treatment.scale.level(atForce: Q16.newtons(force)), decimals: 2),
@@ -309,7 +334,7 @@ public final class Daemon {
     /// WATCHDOG=1 only while both threads are looping.
     private func pingWatchdog(at t: Int64) {
         guard let interval = notifier.watchdogIntervalNs, t - lastWatchdogNs >= interval else { return }
-        let beats = (core: core.live.heartbeat.load(ordering: .relaxed), acquisition: acquisition.statistics.heartbeat.load(ordering: .relaxed))
+        let beats = (core: core.live.heartbeat.load(ordering: .relaxed), acquisition: acquisitionStatistics.heartbeat.load(ordering: .relaxed))
         if beats.core != lastBeats.core && beats.acquisition != lastBeats.acquisition {
             notifier.notify("WATCHDOG=1")
             lastWatchdogNs = t
@@ -322,15 +347,16 @@ public final class Daemon {
     private func shutdown() -> Int32 {
         notifier.notify("STOPPING=1")
         stopAcquisition.set()
-        signalButton?.stop()
+        stopButton.set()
+        buttonThread?.join()
         acquisitionThread?.join()
         core.stop()
         coreThread?.join()
         handle(events.drain())
         endSession()
         commands = nil
-        releaseRecordedHolds(nowNs: sensor.clock.nowNs(), all: true)
-        server.flush(nowNs: sensor.clock.nowNs())
+        releaseRecordedHolds(nowNs: clock.nowNs(), all: true)
+        server.flush(nowNs: clock.nowNs())
         server.shutDown()
         alarmOutput.set(false)
         let outcome = writer.finish(deadlineNs: monotonicNanoseconds() + Self.drainSecondsAtExit * 1_000_000_000)
@@ -354,4 +380,10 @@ public final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     public var isSet: Bool { flag.load(ordering: .relaxed) }
     public func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// The acquisition and whatever must live as long as it reads (an emulated chip and its trace).
+private struct AcquisitionLoop {
+    let acquisition: Acquisition
+    let owner: AnyObject?
 }

@@ -21,17 +21,19 @@ public final class LabelFeeder: Sendable {
         self.socket = socket
         self.log = log
         var fds: [Int32] = [-1, -1]
-        _ = try retryingOnInterrupt("pipe", "label feeder") { pipe(&fds) }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        _ = try valueOrErrno { pipe(&fds) }.get("pipe", "label feeder")
+        do {
+            for fd in fds { _ = try valueOrErrno { fcntl(fd, F_SETFD, FD_CLOEXEC) }.get("fcntl", "label feeder") }
+        } catch {
+            for fd in fds { closeDescriptor(fd) }
+            throw error
+        }
         wake = (fds[0], fds[1])
         // Started before the daemon blocks its signals for its signalfd: this thread must never be the one
-        // the kernel delivers SIGTERM to (the process would die instead of closing its session). It
-        // inherits the mask it is created with.
-        var all = sigset_t(), previous = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_BLOCK, &all, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        _ = try JoinableThread(name: "label feeder") { [self] in run() }  // detached: runs as long as the process
+        // the kernel delivers SIGTERM to (the process would die instead of closing its session).
+        _ = try withSignalsBlocked { () throws(SystemError) in
+            try JoinableThread(name: "label feeder") { [self] in run() }  // detached: runs as long as the process
+        }
     }
 
     /// Queues a label to send (any thread; never blocks).
@@ -41,13 +43,14 @@ public final class LabelFeeder: Sendable {
     public func enqueue(command: ControlCommand) {
         pending.withLock { $0.append(command) }
         var one: UInt8 = 1
-        _ = write(wake.write, &one, 1)
+        // EAGAIN cannot happen (a blocking pipe); a full pipe would only block until the sender reads.
+        _ = valueOrErrno { write(wake.write, &one, 1) }
     }
 
     private func run() {
         while true {
             var byte: UInt8 = 0
-            guard read(wake.read, &byte, 1) >= 0 || errno == EINTR else { return }  // blocks until woken
+            guard case .success = valueOrErrno({ read(wake.read, &byte, 1) }) else { return }  // blocks until woken
             let commands = pending.withLock { list in
                 defer { list.removeAll() }
                 return list

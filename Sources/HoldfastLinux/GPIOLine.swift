@@ -43,7 +43,7 @@ public final class LibGPIOD: GPIOCalls {
 
     public func chipLabel(path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 64)
-        guard holdfast_gpio_chip_label(path, &buffer, buffer.count) == 0 else { return nil }
+        guard case .success = valueOrErrno({ holdfast_gpio_chip_label(path, &buffer, buffer.count) }) else { return nil }
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
@@ -57,7 +57,7 @@ public enum GPIOChips {
         var labels: [String] = []
         for n in 0..<64 {
             let path = "\(devices)/gpiochip\(n)"
-            guard access(path, F_OK) == 0 else { continue }
+            guard case .success = valueOrErrno({ access(path, F_OK) }) else { continue }
             if let label = calls.chipLabel(path: path) {
                 if label == chip || "gpiochip\(n)" == chip { return path }
                 labels.append(label)
@@ -79,10 +79,12 @@ final class GPIORequest {
         let path = try GPIOChips.path(for: chip, calls: calls)
         name = "\(path) line \(offset)"
         self.calls = calls
-        guard let h = calls.request(path: path, offset: offset, consumer: consumer, output: output, edge: edge, initial: initial) else {
-            throw GPIOError(purpose, line: name, errno: calls.lastError)
+        switch valueOrErrno(lastError: { calls.lastError }, {
+            calls.request(path: path, offset: offset, consumer: consumer, output: output, edge: edge, initial: initial)
+        }) {
+        case .success(let h): handle = h
+        case .failure(let e): throw GPIOError(purpose, line: name, errno: e.code)
         }
-        handle = h
     }
 
     deinit { release() }
@@ -155,17 +157,17 @@ final class GPIOEdgeWaiter {
         let handle = try current.live("wait for edge")
         var timestamp: UInt64 = 0
         var rising = false
-        while true {
-            let rc = calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
-            if rc > 0 { return (Int64(timestamp), rising) }
-            if rc == 0 { return nil }
-            let code = calls.lastError
-            if code == EINTR { continue }
-            if code == ENODEV {  // the chip is gone: let it go, ask again next time
+        switch valueOrErrno(lastError: { calls.lastError }, {
+            calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
+        }) {
+        case .success(0): return nil
+        case .success: return (Int64(timestamp), rising)
+        case .failure(let e):
+            if e.code == ENODEV {  // the chip is gone: let it go, ask again next time
                 current.release()
                 request = nil
             }
-            throw GPIOError("wait for edge", line: name, errno: code)
+            throw GPIOError("wait for edge", line: name, errno: e.code)
         }
     }
 }
@@ -221,6 +223,9 @@ public final class GPIOOutput {
 
     public func set(_ value: Bool) throws(GPIOError) {
         let handle = try request.live("set value")
-        if request.calls.setValue(handle, value) < 0 { throw GPIOError("set value", line: name, errno: request.calls.lastError) }
+        let calls = request.calls
+        if case .failure(let e) = valueOrErrno(lastError: { calls.lastError }, { calls.setValue(handle, value) }) {
+            throw GPIOError("set value", line: name, errno: e.code)
+        }
     }
 }

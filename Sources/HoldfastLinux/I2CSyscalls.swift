@@ -43,9 +43,10 @@ public final class LibI2C: I2CSyscalls {
                                       buffer.baseAddress?.assumingMemoryBound(to: UInt8.self))
     }
     public func deviceRemoved(path: String, fd: Int32) -> Bool {
-        var node = stat(), open = stat()
-        guard fstat(fd, &open) == 0 else { return false }
-        if stat(path, &node) != 0 { return errno == ENOENT || errno == ENOTDIR }
-        return node.st_rdev != open.st_rdev || (node.st_mode & S_IFMT) != (open.st_mode & S_IFMT)
+        guard case .success(let open) = fileStatus(descriptor: fd) else { return false }
+        switch fileStatus(path) {
+        case .success(let node): return node.st_rdev != open.st_rdev || (node.st_mode & S_IFMT) != (open.st_mode & S_IFMT)
+        case .failure(let e): return e.code == ENOENT || e.code == ENOTDIR
+        }
     }
 }

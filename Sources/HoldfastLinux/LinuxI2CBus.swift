@@ -5,7 +5,9 @@ import HoldfastSensors
 ///
 /// Owns its descriptor and closes it exactly once (in `close()` or deinit).
 /// Selects the target with I2C_SLAVE, never I2C_SLAVE_FORCE, and only when
-/// the address changes. Interrupted calls are retried.
+/// the address changes. Every call goes through the errno funnel
+/// (``valueOrErrno``), with the seam's own error number: interrupted calls
+/// are retried.
 ///
 /// When the adapter itself goes away (a USB bridge unplugged, its driver
 /// unloaded) the descriptor is dropped and the device reopened on a later
@@ -33,13 +35,12 @@ public final class LinuxI2CBus: I2CBus {
         sys = syscalls
         self.clock = clock
         nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
-        let opened = syscalls.open(path)
-        guard opened >= 0 else {
-            let code = syscalls.lastError
-            throw SystemError("open", path + (code == EACCES ? " (is the user in the i2c group? see Hardware/README.md)" : ""),
-                              errno: code)
+        switch valueOrErrno(lastError: { syscalls.lastError }, { syscalls.open(path) }) {
+        case .success(let opened): fd = opened
+        case .failure(let e):
+            throw SystemError("open", path + (e.code == EACCES ? " (is the user in the i2c group? see Hardware/README.md)" : ""),
+                              errno: e.code)
         }
-        fd = opened
     }
 
     deinit { close() }
@@ -52,7 +53,8 @@ public final class LinuxI2CBus: I2CBus {
 
     private func release() {
         guard fd >= 0 else { return }
-        _ = sys.close(fd)
+        let descriptor = fd
+        _ = valueOrErrno(retryOnInterrupt: false, lastError: { sys.lastError }) { sys.close(descriptor) }
         fd = -1
         selected = nil
     }
@@ -94,14 +96,20 @@ public final class LinuxI2CBus: I2CBus {
                                                      address: address, register: register, errno: EIO) }
     }
 
-    /// Selects `address` if needed, runs `call`, retries EINTR, and turns -1 into an error.
+    /// Runs one seam call through the errno funnel, with the seam's error number.
+    private func call(_ body: () -> Int32) -> Result<Int32, Errno> {
+        valueOrErrno(lastError: { sys.lastError }, body)
+    }
+
+    /// Selects `address` if needed, runs `body` (retrying EINTR), and turns a failure into an error.
     private func transfer(_ operation: String, _ address: UInt8, _ register: UInt8,
-                          _ call: () -> Int32) throws(I2CError) -> Int32 {
+                          _ body: () -> Int32) throws(I2CError) -> Int32 {
         guard !closedByCaller else { throw I2CError(operation + " (bus closed)", bus: name, address: address, register: register, errno: EBADF) }
         if fd < 0 {
-            let reopened = sys.open(name)
-            guard reopened >= 0 else { throw I2CError(I2CError.reopen, bus: name, address: address, register: nil, errno: sys.lastError) }
-            fd = reopened
+            switch call({ sys.open(name) }) {
+            case .success(let reopened): fd = reopened
+            case .failure(let e): throw I2CError(I2CError.reopen, bus: name, address: address, register: nil, errno: e.code)
+            }
             nextRemovalCheckNs = clock.nowNs() + Self.removalCheckIntervalNs
         } else {
             let now = clock.nowNs()
@@ -113,22 +121,19 @@ public final class LinuxI2CBus: I2CBus {
             }
         }
         if selected != address {
-            while sys.setAddress(fd, address) < 0 {
-                let code = sys.lastError
-                if code == EINTR { continue }
-                releaseIfGone(after: code)
+            let descriptor = fd
+            if case .failure(let e) = call({ sys.setAddress(descriptor, address) }) {
+                releaseIfGone(after: e.code)
                 // EBUSY: a kernel driver has claimed this address; we never force it.
-                throw I2CError("set address", bus: name, address: address, register: nil, errno: code)
+                throw I2CError("set address", bus: name, address: address, register: nil, errno: e.code)
             }
             selected = address
         }
-        while true {
-            let result = call()
-            if result >= 0 { return result }
-            let code = sys.lastError
-            if code == EINTR { continue }
-            releaseIfGone(after: code)
-            throw I2CError(operation, bus: name, address: address, register: register, errno: code)
+        switch call(body) {
+        case .success(let result): return result
+        case .failure(let e):
+            releaseIfGone(after: e.code)
+            throw I2CError(operation, bus: name, address: address, register: register, errno: e.code)
         }
     }
 }

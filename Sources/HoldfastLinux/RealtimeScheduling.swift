@@ -10,18 +10,17 @@ public enum RealtimeScheduling {
         var report: [String] = []
         if let priority = fifoPriority {
             var param = sched_param(sched_priority: priority)
-            if sched_setscheduler(0, SCHED_FIFO, &param) == 0 {
-                report.append("acquisition thread: SCHED_FIFO priority \(priority)")
-            } else {
-                report.append("acquisition thread: SCHED_FIFO \(priority) not permitted (\(SystemError.describe(errno))); "
+            switch valueOrErrno({ sched_setscheduler(0, SCHED_FIFO, &param) }) {
+            case .success: report.append("acquisition thread: SCHED_FIFO priority \(priority)")
+            case .failure(let e):
+                report.append("acquisition thread: SCHED_FIFO \(priority) not permitted (\(e)); "
                     + "running at normal priority (grant LimitRTPRIO or CAP_SYS_NICE)")
             }
         }
         if let cpu {
-            if holdfast_pin_to_cpu(Int32(cpu)) == 0 {
-                report.append("acquisition thread: pinned to CPU \(cpu)")
-            } else {
-                report.append("acquisition thread: CPU affinity \(cpu) not permitted (\(SystemError.describe(errno)))")
+            switch valueOrErrno({ holdfast_pin_to_cpu(Int32(cpu)) }) {
+            case .success: report.append("acquisition thread: pinned to CPU \(cpu)")
+            case .failure(let e): report.append("acquisition thread: CPU affinity \(cpu) not permitted (\(e))")
             }
         }
         return report

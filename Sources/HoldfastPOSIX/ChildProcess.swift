@@ -7,45 +7,52 @@ public final class ChildProcess {
 
     public init(path: String, arguments: [String]) throws(SystemError) {
         var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
+        try nothingOrErrno { posix_spawn_file_actions_init(&actions) }.get("spawn", path)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        try nothingOrErrno { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }.get("spawn", path)
+        try nothingOrErrno { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }.get("spawn", path)
         // The child starts with no signal blocked and every handler at its default, whatever
         // this process had (a thread waiting on a signalfd blocks SIGTERM, and a blocked mask is inherited).
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        try nothingOrErrno { posix_spawnattr_init(&attributes) }.get("spawn", path)
         defer { posix_spawnattr_destroy(&attributes) }
         var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
+        sigemptyset(&none)  // cannot fail: no signal number is named
         sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        try nothingOrErrno { posix_spawnattr_setsigmask(&attributes, &none) }.get("spawn", path)
+        try nothingOrErrno { posix_spawnattr_setsigdefault(&attributes, &all) }.get("spawn", path)
+        try nothingOrErrno {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        }.get("spawn", path)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
+        guard !argv.dropLast().contains(nil) else { throw SystemError("spawn", path, errno: ENOMEM) }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw SystemError("spawn", path, errno: rc) }
+        try nothingOrErrno { posix_spawn(&child, path, &actions, &attributes, argv, environ) }.get("spawn", path)
         pid = child
     }
 
     deinit { terminate() }
 
-    /// Whether the child is still running (reaps it if it has ended).
+    /// Whether the child is still running (reaps it if it has ended). A child that is
+    /// no longer ours to wait for (ECHILD: reaped elsewhere) has ended too.
     public var isRunning: Bool {
         guard !reaped else { return false }
         var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { reaped = true }
-        return !reaped
+        switch valueOrErrno({ waitpid(pid, &status, WNOHANG) }) {
+        case .success(0): return true
+        case .success, .failure: reaped = true
+        }
+        return false
     }
 
-    /// SIGTERM, then waits for it to end. Idempotent.
+    /// SIGTERM, then waits for it to end. Idempotent. Never signals a child already
+    /// reaped: its pid may belong to another process by now.
     public func terminate() {
-        guard !reaped else { return }
-        kill(pid, SIGTERM)
+        guard isRunning else { return }
+        _ = valueOrErrno { kill(pid, SIGTERM) }  // ESRCH: it has just ended; the wait below reaps it
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = valueOrErrno { waitpid(pid, &status, 0) }  // ECHILD: reaped elsewhere; either way it is gone
         reaped = true
     }
 }

@@ -4,11 +4,11 @@
 public func readFile(_ path: String, limit: Int = 1 << 30) throws(SystemError) -> [UInt8] {
     let fd: Int32
     do { fd = try openRegularFileForReading(path: path) } catch { throw error.systemError }
-    defer { _ = close(fd) }
+    defer { closeDescriptor(fd) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-        let n = try retryingOnInterrupt("read", path) { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        let n = try valueOrErrno { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }.get("read", path)
         if n == 0 { return bytes }
         bytes.append(contentsOf: chunk[..<n])
         guard bytes.count <= limit else { throw SystemError("read (larger than \(limit) bytes)", path, errno: EFBIG) }
@@ -22,7 +22,7 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String, mode: mode_t 
     let temporary = path + ".tmp"
     let writer = try FileWriter(creating: temporary, mode: mode)
     var renamed = false
-    defer { if !renamed { _ = unlink(temporary) } }
+    defer { if !renamed { _ = valueOrErrno { unlink(temporary) } } }  // cleaning up after an error already thrown
     try writer.write(bytes)
     try writer.sync()
     try writer.close()

@@ -14,19 +14,17 @@ public final class FileWriter {
         self.path = path
         self.flushThreshold = bufferSize
         try requireRegularOrMissing(path)
-        let fd = try retryingOnInterrupt("open", path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, mode) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {  // swapped in since the check
-            _ = Glibc_close(fd)
-            throw SystemError("open", path, errno: EINVAL, detail: "\(fileKind(info.st_mode & S_IFMT)), not a regular file")
+        let fd = try valueOrErrno { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, mode) }.get("open", path)
+        do { try requireRegularDescriptor(fd, path) } catch {  // something else swapped in since the check
+            closeDescriptor(fd)
+            throw error.systemError
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         buffer.reserveCapacity(bufferSize)
     }
 
     deinit {
-        if fd >= 0 { _ = Glibc_close(fd) }
+        if fd >= 0 { closeDescriptor(fd) }
     }
 
     /// Appends bytes; writes through when the buffer is full.
@@ -49,19 +47,15 @@ public final class FileWriter {
         var offset = 0
         let total = buffer.count
         let descriptor = fd
-        let subject = path
         defer { buffer.removeSubrange(0..<offset) }  // keep what was not written, for a retry
         while offset < total {
             let start = offset
-            let n = buffer.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return total - start }
-                return Glibc_write(descriptor, base + start, total - start)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("write", subject, errno: errno)
-            }
-            offset += n
+            offset += try valueOrErrno {
+                buffer.withUnsafeBytes { raw -> Int in
+                    guard let base = raw.baseAddress else { return total - start }
+                    return systemWrite(descriptor, base + start, total - start)
+                }
+            }.get("write", path)
         }
     }
 
@@ -69,27 +63,42 @@ public final class FileWriter {
     public func sync() throws(SystemError) {
         try flush()
         let descriptor = fd
-        _ = try retryingOnInterrupt("fsync", path) { fsync(descriptor) }
+        _ = try valueOrErrno { fsync(descriptor) }.get("fsync", path)
     }
 
-    /// Flushes and closes. Safe to call once; later writes fail with EBADF.
+    /// Flushes and closes, and says if the kernel reported a late write error
+    /// at close (EIO from a network file system). Later writes fail with EBADF.
     public func close() throws(SystemError) {
-        defer { if fd >= 0 { _ = Glibc_close(fd); fd = -1 } }
-        try flush()
+        guard fd >= 0 else { throw SystemError("write", path, errno: EBADF) }
+        let descriptor = fd
+        defer { fd = -1 }
+        do { try flush() } catch {
+            closeDescriptor(descriptor)
+            throw error
+        }
+        _ = try valueOrErrno(retryOnInterrupt: false) { systemClose(descriptor) }.get("close", path)
     }
 }
 
 /// Renames atomically (within one file system) and syncs the directory so the
 /// new name survives a power cut.
+/// The directory is synced as well as it can be: some file systems cannot sync a
+/// directory (EINVAL), and the rename itself has succeeded by then.
 public func renameDurably(_ from: String, to: String) throws(SystemError) {
-    _ = try retryingOnInterrupt("rename to \(to)", from) { rename(from, to) }
+    _ = try valueOrErrno { rename(from, to) }.get("rename to \(to)", from)
     let directory = to.contains("/") ? String(to[..<(to.lastIndex(of: "/") ?? to.endIndex)]) : "."
-    let dirFD = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dirFD >= 0 {
-        _ = fsync(dirFD)
-        _ = Glibc_close(dirFD)
-    }
+    guard case .success(let dirFD) = valueOrErrno({ open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) })
+    else { return }
+    _ = valueOrErrno { fsync(dirFD) }
+    closeDescriptor(dirFD)
 }
 
-@inline(__always) func Glibc_close(_ fd: Int32) -> Int32 { close(fd) }
-@inline(__always) func Glibc_write(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
+/// Closes a descriptor whose close can report nothing useful (read-only, or on a path
+/// already failing): once, never retried (after EINTR the descriptor is gone anyway).
+public func closeDescriptor(_ fd: Int32) {
+    _ = valueOrErrno(retryOnInterrupt: false) { systemClose(fd) }
+}
+
+/// write(2) and close(2), named apart from ``FileWriter``'s own methods.
+@inline(__always) private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
+@inline(__always) private func systemClose(_ fd: Int32) -> Int32 { close(fd) }

@@ -1,46 +1,115 @@
+import Synchronization
+
 /// A POSIX thread that must be joined: the structured way to run the two
-/// sides of a ring on two cores. Joining gives the caller a happens-before
-/// edge with everything the thread did.
-public final class JoinableThread {
-    private var thread: pthread_t
+/// sides of a ring on two cores.
+///
+/// The body is `sending`: whatever it captures is handed over, and the
+/// compiler refuses any later use of a non-`Sendable` value it took (the
+/// loop objects the threads run are plain classes, not `@unchecked
+/// Sendable`). `join()` returns the body's result and gives the caller a
+/// happens-before edge with everything the thread did.
+public final class JoinableThread<Result: Sendable> {
+    private let thread: pthread_t
+    private let run: Run
     private var joined = false
 
     /// Starts `body` on a new thread; `name` appears in errors.
-    public init(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
-        let box = Unmanaged.passRetained(Box(body: body, name: name))
-        var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { context in
-            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box.toOpaque())
-        guard result == 0 else {
-            box.release()
-            throw SystemError("pthread_create", name, errno: result)
-        }
-        thread = handle
+    public init(name: String, _ body: sending @escaping () -> Result) throws(SystemError) {
+        run = Run(body)
+        thread = try startThread(name: name, run)
     }
 
-    /// Waits for the thread to finish. Idempotent.
-    public func join() {
-        guard !joined else { return }
-        joined = true
-        pthread_join(thread, nil)
+    /// Waits for the thread to finish and returns what its body returned. Idempotent.
+    @discardableResult
+    public func join() -> Result {
+        if !joined {
+            joined = true
+            // ESRCH, EINVAL, EDEADLK: a thread that is not ours to join. Our bug, and going on
+            // without the happens-before edge the join gives would race: trap.
+            if case .failure(let e) = nothingOrErrno({ pthread_join(thread, nil) }) { preconditionFailure("pthread_join: \(e)") }
+        }
+        // The body has returned (pthread_join orders its writes before this read).
+        return run.result.withLock { $0! }
     }
 
     deinit {
         // A thread that was never joined keeps running detached rather than leaking.
-        if !joined { pthread_detach(thread) }
+        if !joined { _ = nothingOrErrno { pthread_detach(thread) } }
     }
 
-    private final class Box {
-        let body: @Sendable () -> Void
-        let name: String
-        init(body: @escaping @Sendable () -> Void, name: String) { self.body = body; self.name = name }
+    /// The body, run once on the new thread, and its result.
+    private final class Run: ThreadMain {
+        private var body: (() -> Result)?
+        let result = Mutex<Result?>(nil)
+        init(_ body: sending @escaping () -> Result) { self.body = body }
+        func main() {
+            let value = body?()
+            body = nil  // what it captured is released on its own thread
+            result.withLock { $0 = value }
+        }
     }
+}
+
+/// What a new thread runs. Kept apart from the generic class: Swift 6.3's
+/// region checker crashes on a `pthread_create` closure in an initializer
+/// that takes a `sending` parameter.
+private protocol ThreadMain: AnyObject { func main() }
+
+private func startThread(name: String, _ entry: any ThreadMain) throws(SystemError) -> pthread_t {
+    final class Context { let entry: any ThreadMain; init(_ entry: any ThreadMain) { self.entry = entry } }
+    let context = Unmanaged.passRetained(Context(entry)).toOpaque()
+    var handle = pthread_t()
+    let created = nothingOrErrno {
+        pthread_create(&handle, nil, { context in
+            Unmanaged<Context>.fromOpaque(context!).takeRetainedValue().entry.main()
+            return nil
+        }, context)
+    }
+    do { try created.get("pthread_create", name) } catch {
+        Unmanaged<Context>.fromOpaque(context).release()
+        throw error
+    }
+    return handle
+}
+
+/// One value handed from the thread that made it to the thread that runs it,
+/// exactly once. The compiler checks the hand-over: `init` takes the value
+/// `sending` (the maker keeps no reference), `take` returns it `sending`.
+/// For objects made in one method and started in another (the daemon makes
+/// its loops when it is built and starts them in `run`).
+public final class Handoff<Value>: Sendable {
+    private let slot: Mutex<Value?>
+
+    public init(_ value: consuming sending Value) { slot = Mutex(value) }
+
+    /// The value, the first time; nil after.
+    public func take() -> sending Value? {
+        // Not `$0.take()`: Swift 6.0 rejects that form ("'inout sending' parameter cannot be task-isolated").
+        slot.withLock { value in
+            let taken = value
+            value = nil
+            return taken
+        }
+    }
+}
+
+/// Runs `body` — which starts threads — with every signal blocked on the
+/// calling thread, then restores the mask. A thread inherits the mask it is
+/// created with, so one started inside is never the thread the kernel picks
+/// for a process signal: SIGTERM stays for the one that waits for it (the
+/// daemon's signalfd) instead of killing the process from a helper thread
+/// (a log writer, a feeder) before the session is closed.
+public func withSignalsBlocked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    var all = sigset_t(), previous = sigset_t()
+    sigfillset(&all)  // cannot fail: no signal number is named
+    // Fails only for a wrong `how` (EINVAL): our bug.
+    if case .failure(let e) = nothingOrErrno({ pthread_sigmask(SIG_BLOCK, &all, &previous) }) {
+        preconditionFailure("pthread_sigmask: \(e)")
+    }
+    defer { _ = nothingOrErrno { pthread_sigmask(SIG_SETMASK, &previous, nil) } }
+    return try body()
 }
 
 /// Gives up the processor; a spinning side of a ring uses it when there is nothing to do.
 @inline(__always)
 public func yieldProcessor() { sched_yield() }
-

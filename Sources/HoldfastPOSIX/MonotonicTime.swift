@@ -2,6 +2,7 @@
 /// events with, and the one every timeout here is measured on.
 public func monotonicNanoseconds() -> Int64 {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    // Fails only with EINVAL or EFAULT: our bug.
+    if case .failure(let e) = valueOrErrno({ clock_gettime(CLOCK_MONOTONIC, &ts) }) { preconditionFailure("clock_gettime: \(e)") }
     return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }

@@ -46,42 +46,55 @@ public enum OpenForReadingError: Error, Equatable, CustomStringConvertible {
 /// what was opened, and the flag is cleared again so that reads of the regular
 /// file behave as usual. The descriptor is close-on-exec; the caller owns it.
 public func openRegularFileForReading(path: String) throws(OpenForReadingError) -> Int32 {
-    var before = stat()
-    if stat(path, &before) == 0, before.st_mode & S_IFMT != S_IFREG {
+    if case .success(let before) = fileStatus(path), before.st_mode & S_IFMT != S_IFREG {
         throw .notARegularFile(path: path, kind: fileKind(before.st_mode & S_IFMT))
     }
     let fd: Int32
-    do { fd = try retryingOnInterrupt("open", path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) } }
+    do { fd = try valueOrErrno { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }.get("open", path) }
     catch { throw .system(error) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-        let code = errno
-        _ = close(fd)
-        throw .system(SystemError("fstat", path, errno: code))
-    }
-    let type = info.st_mode & S_IFMT
-    guard type == S_IFREG else {
-        _ = close(fd)
-        throw .notARegularFile(path: path, kind: fileKind(type))
-    }
-    let flags = fcntl(fd, F_GETFL)
-    guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
-        let code = errno
-        _ = close(fd)
-        throw .system(SystemError("fcntl", path, errno: code))
+    do { try requireRegularDescriptor(fd, path) } catch {
+        closeDescriptor(fd)
+        throw error
     }
     return fd
+}
+
+/// Checks that `fd`, opened with O_NONBLOCK (so a FIFO could not block the open), is a
+/// regular file, and makes it blocking again, as reads and writes of a file expect.
+func requireRegularDescriptor(_ fd: Int32, _ path: String) throws(OpenForReadingError) {
+    let info: stat
+    do { info = try fileStatus(descriptor: fd).get("fstat", path) } catch { throw .system(error) }
+    let type = info.st_mode & S_IFMT
+    guard type == S_IFREG else { throw .notARegularFile(path: path, kind: fileKind(type)) }
+    do {
+        let flags = try valueOrErrno { fcntl(fd, F_GETFL) }.get("fcntl", path)
+        _ = try valueOrErrno { fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }.get("fcntl", path)
+    } catch {
+        throw .system(error)
+    }
+}
+
+/// stat(2), or lstat(2) when `followingLinks` is false.
+public func fileStatus(_ path: String, followingLinks: Bool = true) -> Result<stat, Errno> {
+    var info = stat()
+    return valueOrErrno { followingLinks ? stat(path, &info) : lstat(path, &info) }.map { _ in info }
+}
+
+/// fstat(2).
+public func fileStatus(descriptor fd: Int32) -> Result<stat, Errno> {
+    var info = stat()
+    return valueOrErrno { fstat(fd, &info) }.map { _ in info }
 }
 
 /// Refuses to write where `path` names something other than a regular file
 /// (a FIFO, a device, a directory, a socket); a missing file is fine.
 /// Symbolic links are followed, as open(2) follows them.
 public func requireRegularOrMissing(_ path: String) throws(SystemError) {
-    var info = stat()
-    guard stat(path, &info) == 0 else {
-        let code = errno
-        if code == ENOENT { return }
-        throw SystemError("open", path, errno: code)
+    let info: stat
+    switch fileStatus(path) {
+    case .success(let found): info = found
+    case .failure(let e) where e.code == ENOENT: return
+    case .failure(let e): throw SystemError("open", path, errno: e.code)
     }
     let type = info.st_mode & S_IFMT
     guard type == S_IFREG else {
@@ -97,8 +110,7 @@ public struct FileIdentity: Equatable, Sendable {
 
     /// The file at `path` (symbolic links followed), or nil if there is none.
     public init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard case .success(let info) = fileStatus(path) else { return nil }
         self.init(info)
     }
 
@@ -112,11 +124,11 @@ public struct FileIdentity: Equatable, Sendable {
 /// not exist, or be a regular file (not a symbolic link: rename would replace
 /// the link, not what it names) that is none of `protected` (the input).
 public func requireReplaceable(_ path: String, sparing protected: [FileIdentity]) throws(SystemError) {
-    var info = stat()
-    guard lstat(path, &info) == 0 else {
-        let code = errno
-        if code == ENOENT { return }
-        throw SystemError("replace", path, errno: code)
+    let info: stat
+    switch fileStatus(path, followingLinks: false) {
+    case .success(let found): info = found
+    case .failure(let e) where e.code == ENOENT: return
+    case .failure(let e): throw SystemError("replace", path, errno: e.code)
     }
     let type = info.st_mode & S_IFMT
     guard type == S_IFREG else {
@@ -130,8 +142,8 @@ public func requireReplaceable(_ path: String, sparing protected: [FileIdentity]
 
 /// Whether `path` names a regular file (following symbolic links); false if it names nothing.
 public func isRegularFile(_ path: String) -> Bool {
-    var info = stat()
-    return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    guard case .success(let info) = fileStatus(path) else { return false }
+    return info.st_mode & S_IFMT == S_IFREG
 }
 
 /// A file type from `st_mode & S_IFMT`, in words.

@@ -3,7 +3,7 @@
 public func makeTemporaryDirectory(prefix: String = "holdfast") throws(SystemError) -> String {
     let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
     var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkdtemp($0) != nil } ?? false }
-    guard made else { throw SystemError("mkdtemp", base, errno: errno) }
-    return template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? base }
+    return try template.withUnsafeMutableBufferPointer { buffer in
+        valueOrErrno { buffer.baseAddress.flatMap(mkdtemp) }.map { String(cString: $0) }
+    }.get("mkdtemp", base)
 }

@@ -24,6 +24,6 @@ public enum UnixSocket {
     /// A new socket of `type` (SOCK_STREAM, SOCK_DGRAM), close-on-exec, optionally non-blocking.
     public static func make(_ type: __socket_type, nonBlocking: Bool = false, for path: String) throws(SystemError) -> Int32 {
         let flags = Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
-        return try retryingOnInterrupt("socket", path) { socket(AF_UNIX, flags, 0) }
+        return try valueOrErrno { socket(AF_UNIX, flags, 0) }.get("socket", path)
     }
 }

@@ -79,35 +79,24 @@ public enum Replay {
 
         let ring: SPSCRing<Sample>
         do { ring = try SPSCRing<Sample>(minimumCapacity: options.ringCapacity) } catch { throw .configuration(error.description) }
+        let handshake = ReplayHandshake()
         let consumer = ReplayConsumer(ring: ring, chain: chain, timeline: timeline, writer: writer,
                                       batchSize: options.batchSize, ppt: ppt, annotations: annotations,
-                                      tracePath: options.tracePath, signals: options.sensor != nil ? signals : nil)
-        let thread: JoinableThread
+                                      tracePath: options.tracePath, signals: options.sensor != nil ? signals : nil,
+                                      handshake: handshake)
+        // The consumer and the session writer go to the core thread; only the summary comes back.
+        let thread: JoinableThread<Result<SessionSummary, ReplayError>>
         do { thread = try JoinableThread(name: "holdfast-core") { consumer.run() } }
         catch { throw .system(error.description) }
 
         var producerError: ReplayError?
-        do { try producer.produce(into: ring, batchSize: options.batchSize, unless: consumer) }
+        do { try producer.produce(into: ring, batchSize: options.batchSize, unless: handshake) }
         catch { producerError = error }
-        consumer.producerFinished(failed: producerError != nil)
-        thread.join()
-
-        if let producerError {
-            writer?.abandon(reason: SessionEncoding.error(producerError.description))
-            throw producerError
-        }
-        if let failure = consumer.failure {
-            writer?.abandon(reason: SessionEncoding.error(failure.description))
-            throw failure
-        }
-        var summary = consumer.summary(dropped: ring.droppedCount)
-        summary.acquisition = producer.acquisitionSummary
-        if let writer {
-            do { try writer.commit(summary: SessionEncoding.summary(summary)) }
-            catch {
-                writer.abandon(reason: SessionEncoding.error(error.description))
-                throw .session(path: writer.path, error.description)
-            }
+        handshake.producerFinished(.init(failure: producerError, acquisition: producer.acquisitionSummary))
+        let summary: SessionSummary
+        switch thread.join() {
+        case .success(let s): summary = s
+        case .failure(let error): throw error
         }
         return ReplayResult(rateHz: producer.rateHz, summary: summary, delayNs: chain.delayNs,
                             acquisition: producer.acquisitionSnapshot)

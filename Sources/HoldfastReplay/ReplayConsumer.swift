@@ -4,14 +4,39 @@ import HoldfastPOSIX
 import HoldfastSession
 import Synchronization
 
+/// What the two sides of a replay tell each other while both run: whether
+/// the producer has finished (and how), and whether the consumer stopped early.
+final class ReplayHandshake: Sendable {
+    /// How the producer ended: its error, and the emulated sensor's figures.
+    struct ProducerEnd: Sendable {
+        var failure: ReplayError?
+        var acquisition: AcquisitionSummary?
+    }
+
+    private let producerDone = Atomic<Bool>(false)
+    private let end = Mutex<ProducerEnd?>(nil)
+    private let stopped = Atomic<Bool>(false)
+
+    /// Set by the consumer when it stops early (a write failed); the producer stops pushing.
+    var hasStopped: Bool { stopped.load(ordering: .acquiring) }
+    func consumerStopped() { stopped.store(true, ordering: .releasing) }
+
+    /// Called by the producer after its last push.
+    func producerFinished(_ how: ProducerEnd) {
+        end.withLock { $0 = how }
+        // Pairs with the acquiring load in `isProducerDone`: everything pushed before is visible.
+        producerDone.store(true, ordering: .releasing)
+    }
+
+    var isProducerDone: Bool { producerDone.load(ordering: .acquiring) }
+    var producerEnd: ProducerEnd { end.withLock { $0 } ?? ProducerEnd() }
+}
+
 /// The consumer side of a replay: pops batches from the ring, runs them
-/// through the signal chain, and records completed holds.
-///
-/// `@unchecked Sendable` because it is handed to the consumer thread: its
-/// mutable state (`chain`, `holds`, `failure`) is touched only by that thread
-/// until `JoinableThread.join()`, which orders those writes before the
-/// producer thread reads the results. The two flags are atomics.
-final class ReplayConsumer: @unchecked Sendable {
+/// through the signal chain, records completed holds, and finishes the
+/// session file. Handed whole to the consumer thread (with the session
+/// writer), which returns the summary.
+final class ReplayConsumer {
     private let ring: SPSCRing<Sample>
     private var chain: SignalChain
     private let timeline: PointTimeline
@@ -30,18 +55,16 @@ final class ReplayConsumer: @unchecked Sendable {
     private let tracePath: String
     /// Signals that reach the core between samples (a trace played through an emulated chip).
     private let signals: PendingSignals?
-    private(set) var failure: ReplayError?
+    private var failure: ReplayError?
     private var firstNs: Int64?
     private var lastNs: Int64 = 0
 
-    /// Set (releasing) by the producer after its last push.
-    private let producerDone = Atomic<Bool>(false)
-    private let producerFailed = Atomic<Bool>(false)
-    /// Set by the consumer when it stops early (a write failed); the producer stops pushing.
-    private let stopped = Atomic<Bool>(false)
+    private let handshake: ReplayHandshake
 
     init(ring: SPSCRing<Sample>, chain: SignalChain, timeline: PointTimeline, writer: SessionWriter?, batchSize: Int,
-         ppt: PPTPolicy?, annotations: TraceAnnotations, tracePath: String, signals: PendingSignals? = nil) {
+         ppt: PPTPolicy?, annotations: TraceAnnotations, tracePath: String, signals: PendingSignals? = nil,
+         handshake: ReplayHandshake) {
+        self.handshake = handshake
         self.signals = signals
         self.ring = ring
         ledger = ppt.map(PPTLedger.init)
@@ -56,34 +79,44 @@ final class ReplayConsumer: @unchecked Sendable {
         holds.reserveCapacity(256)
     }
 
-    var hasStopped: Bool { stopped.load(ordering: .acquiring) }
-
-    func producerFinished(failed: Bool) {
-        producerFailed.store(failed, ordering: .relaxed)
-        // Pairs with the acquiring load in `run`: everything pushed before is visible.
-        producerDone.store(true, ordering: .releasing)
-    }
-
-    func run() {
+    /// Runs until the producer has finished and the ring is empty (or a write fails), then
+    /// commits or abandons the session file. The producer's failure comes first.
+    func run() -> Result<SessionSummary, ReplayError> {
         while true {
             // Read the flag before popping, so a final batch pushed just before it is not missed.
-            let done = producerDone.load(ordering: .acquiring)
+            let done = handshake.isProducerDone
             let n = ring.popBatch(maxCount: batchSize) { batch in process(batch) }
             if failure != nil {
-                stopped.store(true, ordering: .releasing)
-                return
+                handshake.consumerStopped()
+                while !handshake.isProducerDone { yieldProcessor() }
+                break
             }
             if n == 0 {
                 if done { break }
                 yieldProcessor()
             }
         }
-        if !producerFailed.load(ordering: .relaxed), failure == nil {
+        let end = handshake.producerEnd
+        if end.failure == nil, failure == nil {
             let events = chain.finish()
             if events.contains(.holdCompleted) { record(chain.detector.lastHold) }
             if events.contains(.trialCompleted) { record(chain.detector.lastTrial) }
             writeOutcomes(through: .max)
         }
+        if let stop = end.failure ?? failure {
+            writer?.abandon(reason: SessionEncoding.error(stop.description))
+            return .failure(stop)
+        }
+        var summary = summary(dropped: ring.droppedCount)
+        summary.acquisition = end.acquisition
+        if let writer {
+            do { try writer.commit(summary: SessionEncoding.summary(summary)) }
+            catch {
+                writer.abandon(reason: SessionEncoding.error(error.description))
+                return .failure(.session(path: writer.path, error.description))
+            }
+        }
+        return .success(summary)
     }
 
     private func process(_ batch: UnsafeBufferPointer<Sample>) {
@@ -165,7 +198,7 @@ final class ReplayConsumer: @unchecked Sendable {
         do { try writer.append(line) } catch { failure = .session(path: writer.path, error.description) }
     }
 
-    func summary(dropped: Int) -> SessionSummary {
+    private func summary(dropped: Int) -> SessionSummary {
         var summary = SessionSummary(samples: chain.sampleCount, durationNs: lastNs - (firstNs ?? lastNs), holds: holds,
                                      touches: chain.detector.touchCount, dropped: dropped, saturated: chain.saturatedCount)
         summary.gaps = gaps
@@ -176,7 +209,7 @@ final class ReplayConsumer: @unchecked Sendable {
 
     /// What the therapist should know about the numbers: thresholds too close
     /// to the target zone, an un-zeroed trace.
-    var warnings: [String] {
+    private var warnings: [String] {
         let config = chain.config
         return [config.thresholds.warning(for: config.scale),
                 chain.idleBaseline.warning(endN: config.thresholds.endN)].compactMap { $0 }

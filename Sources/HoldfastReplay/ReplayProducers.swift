@@ -12,7 +12,7 @@ protocol ReplayProducer {
     var calibration: ForceCalibration { get }
     var sourceKind: String { get }
     var acquisitionSnapshot: AcquisitionStatistics.Snapshot? { get }
-    func produce(into ring: SPSCRing<Sample>, batchSize: Int, unless consumer: ReplayConsumer) throws(ReplayError)
+    func produce(into ring: SPSCRing<Sample>, batchSize: Int, unless consumer: ReplayHandshake) throws(ReplayError)
 }
 
 extension ReplayProducer {
@@ -61,7 +61,7 @@ final class TraceProducer: ReplayProducer {
         catch { throw .configuration(error.description) }
     }
 
-    func produce(into ring: SPSCRing<Sample>, batchSize: Int, unless consumer: ReplayConsumer) throws(ReplayError) {
+    func produce(into ring: SPSCRing<Sample>, batchSize: Int, unless consumer: ReplayHandshake) throws(ReplayError) {
         prelude.withUnsafeBufferPointer { pushAll($0, into: ring, unless: consumer) }
         var chunk = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: batchSize)
         do {
@@ -81,7 +81,7 @@ final class TraceProducer: ReplayProducer {
 
     /// Pushes every sample, waiting while the ring is full; gives up only if the consumer stopped.
     private func pushAll(_ samples: UnsafeBufferPointer<Sample>, into ring: SPSCRing<Sample>,
-                         unless consumer: ReplayConsumer) {
+                         unless consumer: ReplayHandshake) {
         var offset = 0
         while offset < samples.count {
             let n = ring.push(contentsOf: UnsafeBufferPointer(rebasing: samples[offset...]))
@@ -123,7 +123,7 @@ final class SensorProducer: ReplayProducer {
         catch { throw .configuration(error.description) }
     }
 
-    func produce(into ring: SPSCRing<Sample>, batchSize: Int, unless consumer: ReplayConsumer) throws(ReplayError) {
+    func produce(into ring: SPSCRing<Sample>, batchSize: Int, unless consumer: ReplayHandshake) throws(ReplayError) {
         let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring,
                                       fullRing: .wait(shouldGiveUp: { consumer.hasStopped }))
         self.acquisition = acquisition

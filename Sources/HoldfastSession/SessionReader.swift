@@ -53,7 +53,7 @@ public struct SessionFile: Sendable {
         do { fd = try openRegularFileForReading(path: path) } catch {
             throw SessionReadError(path: path, reason: "cannot read: \(error.reason)")
         }
-        defer { _ = close(fd) }
+        defer { closeDescriptor(fd) }
         var lines = LineBuffer(maxLineBytes: Self.maxLineBytes)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var lineNumber = 0
@@ -84,10 +84,10 @@ public struct SessionFile: Sendable {
         }
 
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SessionReadError(path: path, reason: "cannot read: \(SystemError.describe(errno))")
+            let n: Int
+            switch valueOrErrno({ chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }) {
+            case .success(let count): n = count
+            case .failure(let e): throw SessionReadError(path: path, reason: "cannot read: \(e)")
             }
             if n == 0 { break }
             chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }

@@ -7,9 +7,7 @@ import HoldfastSession
 public struct WatchState: Sendable {
     public var connected = false
     public var socketPath = ""
-    public var sensorName = ""
     public var scale = PressureScale.standard
-    public var alarmLevel = 9.0
     // From the latest live frame.
     public var forceN = 0.0
     public var level = 1.0
@@ -58,9 +56,7 @@ public struct WatchState: Sendable {
         func text(_ s: String?, limit: Int = 400) -> String? { s.map { TerminalText.escaped($0, limit: limit) } }
         switch message {
         case .hello(let h):
-            sensorName = text(h.sensor) ?? ""
             if let s = try? PressureScale(parsing: h.scale) { scale = s }
-            alarmLevel = finite(h.alarmLevel)
             warning = text(h.warning)
             if let rate = h.pptRateNS, let tolerance = h.pptTolerance, rate.isFinite, tolerance.isFinite, rate > 0,
                tolerance > 0, tolerance < 1 {

@@ -69,7 +69,7 @@ public final class TraceReader {
     }
 
     deinit {
-        close(fd)
+        closeDescriptor(fd)
         buffer.deallocate()
     }
 
@@ -219,17 +219,14 @@ public final class TraceReader {
             start = 0
             end = remaining
         }
-        while true {
-            let n = systemRead(fd, buffer + end, Self.chunkSize - end)
-            if n < 0 {
-                if errno == EINTR { continue }
-                buffer[end] = 0
-                throw TraceError(path: path, line: nil, reason: .readFailed(errno: errno))
-            }
+        switch valueOrErrno({ systemRead(fd, buffer + end, Self.chunkSize - end) }) {
+        case .success(let n):
             if n == 0 { atEOF = true }
             end += n
             buffer[end] = 0  // the fast path's sentinel
-            return
+        case .failure(let e):
+            buffer[end] = 0
+            throw TraceError(path: path, line: nil, reason: .readFailed(errno: e.code))
         }
     }
 

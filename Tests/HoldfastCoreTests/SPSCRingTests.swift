@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastTestSupport
 import Synchronization
 import Testing
 
@@ -28,7 +29,8 @@ struct SPSCRingTests {
     /// out once, in order, including runs that straddle the end of the storage.
     @Test func batchesKeepOrderAcrossWrapAround() throws {
         let ring = try SPSCRing<Int>(minimumCapacity: 16)
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom(fallback: 0x5D5C_0016)
+        let replay = random.replay
         var next = 0
         var expected = 0
         var input = [Int](repeating: 0, count: 40)
@@ -36,16 +38,16 @@ struct SPSCRingTests {
             let want = Int.random(in: 0...40, using: &random)
             for i in 0..<want { input[i] = next + i }
             let pushed = input.withUnsafeBufferPointer { ring.push(contentsOf: UnsafeBufferPointer(rebasing: $0[..<want])) }
-            #expect(pushed <= want)
+            #expect(pushed <= want, "\(replay)")
             next += pushed
             _ = ring.popBatch(maxCount: Int.random(in: 1...20, using: &random)) { batch in
                 for v in batch {
-                    #expect(v == expected)
+                    #expect(v == expected, "\(replay)")
                     expected += 1
                 }
             }
         }
-        #expect(ring.droppedCount == 0)
+        #expect(ring.droppedCount == 0, "\(replay)")
     }
 
     /// A producer and a consumer on two threads move a sequence through a

@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastTestSupport
 import Testing
 
 @Suite("Spike rejector")
@@ -60,12 +61,9 @@ struct SpikeRejectorTests {
 
     /// Glitches on a noisy hold, at seeded random places: every one is gone.
     @Test func spikesOnANoisyHoldAreRemoved() {
-        let seed: UInt64 = 20261130
-        var state = seed
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) * 0x1.0p-53
-        }
+        var random = SeededRandom(fallback: 20261130)
+        let replay = random.replay
+        func next() -> Double { random.unit() }
         var input = (0..<4000).map { _ in Q16.fromNewtons(30 + (next() - 0.5) * 0.3) ?? 0 }
         let clean = input
         var places: [Int] = []
@@ -80,7 +78,7 @@ struct SpikeRejectorTests {
         let out = input.map { r.step($0) }
         for at in places {
             for i in at...(at + 1) {
-                #expect(abs(Q16.newtons(out[i + 2]) - Q16.newtons(clean[i])) < 0.5, "seed \(seed): spike at \(i) left")
+                #expect(abs(Q16.newtons(out[i + 2]) - Q16.newtons(clean[i])) < 0.5, "\(replay): spike at \(i) left")
             }
         }
     }

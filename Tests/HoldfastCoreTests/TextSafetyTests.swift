@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastTestSupport
 import Testing
 
 /// Lines of hand-edited files, unsafe text recognised, and streams split into bounded lines.
@@ -50,11 +51,9 @@ struct TextSafetyTests {
 
     /// Compaction never loses or reorders bytes, however the stream is cut into chunks.
     @Test func lineBufferIsIndependentOfChunking() {
-        var seed: UInt64 = 0x5EED_1234
-        func random(_ n: Int) -> Int {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Int((seed >> 33) % UInt64(n))
-        }
+        var generator = SeededRandom(fallback: 0x5EED_1234)
+        let replay = generator.replay
+        func random(_ n: Int) -> Int { Int.random(in: 0..<n, using: &generator) }
         let words = (0..<500).map { i in String(repeating: "w", count: random(30)) + "\(i)" }
         let stream = Array((words.joined(separator: "\n") + "\n").utf8)
         var lines = LineBuffer(maxLineBytes: 64)
@@ -65,10 +64,10 @@ struct TextSafetyTests {
             stream[offset..<offset + n].withUnsafeBytes { lines.append($0) }
             offset += n
             while let r = lines.nextLine() {
-                guard case .success(let line) = r else { Issue.record("too long (seed 0x5EED_1234)"); return }
+                guard case .success(let line) = r else { Issue.record("too long (\(replay))"); return }
                 got.append(String(decoding: line, as: UTF8.self))
             }
         }
-        #expect(got == words, "seed 0x5EED_1234")
+        #expect(got == words, "\(replay)")
     }
 }

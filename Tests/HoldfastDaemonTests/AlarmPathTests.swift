@@ -39,7 +39,7 @@ final class InProcessDaemon: @unchecked Sendable {  // `daemon` is touched by it
     let socketPath: String
     let stateDirectory: String
     private let daemon: Daemon
-    private var thread: JoinableThread?
+    private var thread: JoinableThread<Void>?
     let status = Mutex<Int32?>(nil)
     let log = LogLines()
 

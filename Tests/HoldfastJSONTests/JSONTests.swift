@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HoldfastJSON
+import HoldfastTestSupport
 import Testing
 
 @Suite("JSON values")
@@ -70,7 +71,27 @@ struct JSONParserDifferentialTests {
             }
         }
         static func object(_ bytes: [UInt8]) -> [String: Any]? {
-            (try? JSONDecoder().decode(Reference.self, from: Data(bytes)))?.any as? [String: Any]
+            // Swift 6.0's JSONDecoder traps (a try! inside FoundationEssentials) on an invalid
+            // escape in an object's key, e.g. {"\1":0}. Such a document is not JSON (RFC 8259
+            // allows only these escapes), which is the answer the decoder gives elsewhere.
+            guard !hasInvalidEscape(bytes) else { return nil }
+            return (try? JSONDecoder().decode(Reference.self, from: Data(bytes)))?.any as? [String: Any]
+        }
+
+        /// A backslash in a string followed by anything but `" \ / b f n r t u`.
+        static func hasInvalidEscape(_ bytes: [UInt8]) -> Bool {
+            var inString = false, i = 0
+            while i < bytes.count {
+                switch (inString, bytes[i]) {
+                case (_, UInt8(ascii: "\"")): inString.toggle()
+                case (true, UInt8(ascii: "\\")):
+                    guard i + 1 < bytes.count, Array(#""\/bfnrtu"#.utf8).contains(bytes[i + 1]) else { return true }
+                    i += 1
+                default: break
+                }
+                i += 1
+            }
+            return false
         }
     }
 
@@ -105,12 +126,8 @@ struct JSONParserDifferentialTests {
 
     /// Seeded random documents, and single-byte mutations of them.
     @Test func randomDocumentsAndMutationsAgree() {
-        let seed: UInt64 = 0x1501_2026
-        var state = seed
-        func random(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var generator = SeededRandom(fallback: 0x1501_2026)
+        func random(_ n: Int) -> Int { Int.random(in: 0..<n, using: &generator) }
         let atoms = ["0", "-1", "7", "2.5", "-0.125", "1e3", "6.02E23", "1e-7", "123456789012", "true", "false", "null",
                      #""""#, #""point A""#, #""\u00e9\n\"""#, #""\ud83d\ude00""#]
         func value(_ depth: Int) -> String {
@@ -130,7 +147,7 @@ struct JSONParserDifferentialTests {
                 bytes[random(bytes.count)] = alphabet[random(alphabet.count)]
             }
             guard agree(bytes) else {
-                Issue.record("seed \(seed), document \(n): \(String(decoding: bytes, as: UTF8.self))")
+                Issue.record("\(generator.replay), document \(n): \(String(decoding: bytes, as: UTF8.self))")
                 return
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastEmulation
 import HoldfastLinux
 import HoldfastPOSIX
 import HoldfastSensors
@@ -131,15 +132,15 @@ struct LinuxI2CBusAdapterLossTests {
     /// The kernel's removal waits for our close while transfers still work:
     /// the bus must notice the node has gone by itself, within a second.
     @Test func aRemovedNodeIsNoticedWithinASecondAndTheDescriptorDropped() throws {
-        let sys = MockI2CSyscalls(), clock = ManualClock()
+        let sys = MockI2CSyscalls(), clock = VirtualClock(startNs: 5_000_000_000)
         let bus = try LinuxI2CBus(path: "/dev/i2c-4", syscalls: sys, clock: clock)
         sys.bytes[2] = 0x11
         #expect(try bus.readByte(0x48, register: 2) == 0x11)
         sys.nodeRemoved = true
-        clock.now += LinuxI2CBus.removalCheckIntervalNs / 2
+        clock.advance(byNs: LinuxI2CBus.removalCheckIntervalNs / 2)
         #expect(try bus.readByte(0x48, register: 2) == 0x11)  // not looked at yet: no stat per transfer
         #expect(sys.removalChecks == 0 && sys.closes == 0)
-        clock.now += LinuxI2CBus.removalCheckIntervalNs / 2
+        clock.advance(byNs: LinuxI2CBus.removalCheckIntervalNs / 2)
         do { _ = try bus.readByte(0x48, register: 2); Issue.record("no error") } catch {
             #expect(error.errno == ENODEV && error.isRecoverable)
             #expect(error.description.contains("/dev/i2c-4") && error.description.contains("adapter removed"))
@@ -155,7 +156,7 @@ struct LinuxI2CBusAdapterLossTests {
     }
 
     @Test func aFailedTransferLooksAtTheNodeAtOnce() throws {
-        let sys = MockI2CSyscalls(), clock = ManualClock()
+        let sys = MockI2CSyscalls(), clock = VirtualClock(startNs: 5_000_000_000)
         let bus = try LinuxI2CBus(path: "/dev/i2c-4", syscalls: sys, clock: clock)
         _ = try bus.readByte(0x48, register: 0)
         sys.failures = [("read byte 0", EIO)]

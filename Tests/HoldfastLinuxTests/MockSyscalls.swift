@@ -49,12 +49,6 @@ final class MockI2CSyscalls: I2CSyscalls {
     }
 }
 
-/// A clock the test moves by hand.
-final class ManualClock: MonotonicClock {
-    var now: Int64 = 5_000_000_000
-    func nowNs() -> Int64 { now }
-    func sleep(untilNs: Int64) { now = max(now, untilNs) }
-}
 
 /// Stands in for libgpiod.
 final class MockGPIOCalls: GPIOCalls {

@@ -1,17 +1,11 @@
 import HoldfastReplay
+import HoldfastTestSupport
 import Testing
 
 @Suite("Sample rate estimator")
 struct SampleRateEstimatorTests {
     /// Seeded, printed with every failure.
     static let seed: UInt64 = 0x5EED_2026
-    struct Random {
-        var state: UInt64
-        mutating func unit() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) * 0x1.0p-53
-        }
-    }
 
     static func rate(_ times: [Int64]) -> Double? { try? SampleRateEstimator.estimate(timestampsNs: times).get() }
 
@@ -34,14 +28,14 @@ struct SampleRateEstimatorTests {
     }
 
     @Test func jitterCancelsOut() {
-        var random = Random(state: Self.seed)
+        var random = SeededRandom(fallback: Self.seed)
         let times = (0..<4096).map { i in Int64(Double(i) * 1_000_000 + (random.unit() - 0.5) * 400_000) }
         let got = Self.rate(times) ?? 0
-        #expect(abs(got - 1000) < 0.5, "seed \(Self.seed): \(got)")
+        #expect(abs(got - 1000) < 0.5, "\(random.replay): \(got)")
     }
 
     @Test func dropoutsAreLeftOut() {
-        var random = Random(state: Self.seed)
+        var random = SeededRandom(fallback: Self.seed)
         var times: [Int64] = []
         var t: Int64 = 0
         while times.count < 4096 {
@@ -50,7 +44,7 @@ struct SampleRateEstimatorTests {
             times.append(t)
         }
         let got = Self.rate(times) ?? 0
-        #expect(abs(got - 1000) < 0.5, "seed \(Self.seed): \(got)")
+        #expect(abs(got - 1000) < 0.5, "\(random.replay): \(got)")
     }
 
     @Test func degenerateInputsAreRefused() {

@@ -1,3 +1,4 @@
+import HoldfastEmulation
 import HoldfastPOSIX
 import HoldfastSensors
 import Testing
@@ -32,7 +33,7 @@ struct NAU7802Tests {
 
     @Test func startsWithTheDatasheetSequence() throws {
         let bus = ScriptedBus(startScript(pollsForReady: 3, calibrationPolls: 2))
-        let clock = StepClock()
+        let clock = VirtualClock()
         let chip = try NAU7802(bus: bus, clock: clock)
         try chip.start()
         #expect(bus.finished)
@@ -47,7 +48,7 @@ struct NAU7802Tests {
             .readBlock(a, 0x12, reply: [0x80, 0x00, 0x00]),
             .readByte(a, 0x00, reply: 0xBE),
         ])
-        let chip = try NAU7802(bus: bus, clock: StepClock())
+        let chip = try NAU7802(bus: bus, clock: VirtualClock())
         #expect(try chip.readConversion() == Reading(raw: 0x123456, saturated: false))
         #expect(try chip.readConversion() == Reading(raw: -2, saturated: false))
         #expect(try chip.readConversion() == Reading(raw: 0x7FFFFF, saturated: true))
@@ -59,7 +60,7 @@ struct NAU7802Tests {
     @Test func aResetChipReadsAsNotConfigured() throws {
         let bus = ScriptedBus([.readByte(a, 0x00, reply: 0xBE), .readByte(a, 0x00, reply: 0x96),
                                .readByte(a, 0x00, reply: 0x00), .readByte(a, 0x00, reply: 0x86)])
-        let chip = try NAU7802(bus: bus, clock: StepClock())
+        let chip = try NAU7802(bus: bus, clock: VirtualClock())
         #expect(try chip.isConfigured())
         #expect(try chip.isConfigured())
         #expect(try !chip.isConfigured())
@@ -68,12 +69,12 @@ struct NAU7802Tests {
     }
 
     @Test func noAnswerAndWrongChipAreNamed() throws {
-        let silent = try NAU7802(bus: ScriptedBus([.fail(a, 0x1F, errno: ENXIO)]), clock: StepClock())
+        let silent = try NAU7802(bus: ScriptedBus([.fail(a, 0x1F, errno: ENXIO)]), clock: VirtualClock())
         do { try silent.start(); Issue.record("no error") } catch {
             guard case .noChip = error else { Issue.record("\(error)"); return }
             #expect(error.description.hasPrefix("no NAU7802 answers at 0x2A on scripted"))
         }
-        let other = try NAU7802(bus: ScriptedBus([.readByte(a, 0x1F, reply: 0x42)]), clock: StepClock())
+        let other = try NAU7802(bus: ScriptedBus([.readByte(a, 0x1F, reply: 0x42)]), clock: VirtualClock())
         do { try other.start(); Issue.record("no error") } catch {
             #expect(error == .wrongChip(other.identity, "revision register 0x1F reads 0x42, expected 0x?F"))
         }
@@ -82,22 +83,22 @@ struct NAU7802Tests {
     @Test func aChipThatNeverPowersUpTimesOut() throws {
         var script: [ScriptedBus.Transfer] = [.readByte(a, 0x1F, reply: 0x0F), .writeByte(a, 0x00, 0x01), .writeByte(a, 0x00, 0x02)]
         script += Array(repeating: .readByte(a, 0x00, reply: 0x02), count: 1001)
-        let chip = try NAU7802(bus: ScriptedBus(script), clock: StepClock())
+        let chip = try NAU7802(bus: ScriptedBus(script), clock: VirtualClock())
         #expect(throws: SensorError.timeout(chip.identity, "power-up (PUR)")) { try chip.start() }
     }
 
     @Test func calibrationErrorsAreReported() throws {
         var script = startScript()
         script[script.count - 1] = .readByte(a, 0x02, reply: 0x78)  // CAL_ERR
-        let chip = try NAU7802(bus: ScriptedBus(script), clock: StepClock())
+        let chip = try NAU7802(bus: ScriptedBus(script), clock: VirtualClock())
         #expect(throws: SensorError.calibrationFailed(chip.identity, "CAL_ERR set after internal offset calibration")) {
             try chip.start()
         }
     }
 
     @Test func rejectsSettingsTheChipDoesNotHave() {
-        #expect(throws: SensorError.self) { try NAU7802(bus: ScriptedBus([]), clock: StepClock(), sampleRateHz: 1000) }
-        #expect(throws: SensorError.self) { try NAU7802(bus: ScriptedBus([]), clock: StepClock(), gain: 3) }
-        #expect(throws: SensorError.self) { try NAU7802(bus: ScriptedBus([]), clock: StepClock(), ldoVolts: 5) }
+        #expect(throws: SensorError.self) { try NAU7802(bus: ScriptedBus([]), clock: VirtualClock(), sampleRateHz: 1000) }
+        #expect(throws: SensorError.self) { try NAU7802(bus: ScriptedBus([]), clock: VirtualClock(), gain: 3) }
+        #expect(throws: SensorError.self) { try NAU7802(bus: ScriptedBus([]), clock: VirtualClock(), ldoVolts: 5) }
     }
 }

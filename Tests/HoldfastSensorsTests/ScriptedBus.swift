@@ -73,9 +73,3 @@ final class ScriptedBus: I2CBus {
     }
 }
 
-/// A clock that only moves when slept on.
-final class StepClock: MonotonicClock {
-    var now: Int64 = 0
-    func nowNs() -> Int64 { now }
-    func sleep(untilNs: Int64) { now = max(now, untilNs) }
-}

@@ -1,6 +1,7 @@
 /// Test randomness that can be replayed: every generator starts from a seed,
 /// which a test prints with every failure. HOLDFAST_TEST_SEED replays one run.
-public struct SeededRandom {
+/// A `RandomNumberGenerator`, so `Int.random(in:using:)` and friends draw from it.
+public struct SeededRandom: RandomNumberGenerator {
     public let seed: UInt64
     private var state: UInt64
 
@@ -22,11 +23,6 @@ public struct SeededRandom {
 
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// Uniform in `range`.
-    public mutating func int(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
 
     /// What to print with a failure, to replay it.
     public var replay: String { "seed \(seed) (HOLDFAST_TEST_SEED=\(seed) replays it)" }

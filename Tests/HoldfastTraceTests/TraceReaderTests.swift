@@ -1,7 +1,7 @@
 import HoldfastTrace
 import Foundation
 import HoldfastCore
-import HoldfastEmulation
+import HoldfastTestSupport
 import Testing
 
 @Suite("Trace reader")
@@ -128,8 +128,8 @@ struct TraceReaderExactnessTests {
     /// times in steps of 1 µs (as `holdfast simulate` writes them), 1 ns, and 10 µs.
     @Test(arguments: [(Int64(0), Int64(1000)), (1_700_000_000_000_000_000, 1), (9_223_372_034_000_000_000, 10_000)])
     func everyRowShapeReadsExactly(startNs: Int64, stepNs: Int64) throws {
-        let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(fallback: 0x7ACE_0000 &+ UInt64(truncatingIfNeeded: stepNs))
+        let replay = random.replay
         var text = "# rate_hz: 1000\ntime_s,force_n,point\n"
         var expected: [Sample] = []
         var labels: [(Int64, String)] = []
@@ -155,14 +155,14 @@ struct TraceReaderExactnessTests {
             expected.append(Sample(timestampNs: timeNs, raw: Int32(counts)))
         }
         let r = try TraceReaderTests().read(text)
-        #expect(r.samples.count == expected.count, "seed \(seed)")
+        #expect(r.samples.count == expected.count, "\(replay)")
         let firstDifference = r.samples.indices.first { $0 < expected.count && r.samples[$0] != expected[$0] }
-        #expect(firstDifference == nil, "row \(firstDifference ?? 0) differs, seed \(seed)")
-        #expect(r.points.map(\.0) == labels.map(\.0) && r.points.map(\.1) == labels.map(\.1), "seed \(seed)")
+        #expect(firstDifference == nil, "row \(firstDifference ?? 0) differs, \(replay)")
+        #expect(r.points.map(\.0) == labels.map(\.0) && r.points.map(\.1) == labels.map(\.1), "\(replay)")
     }
 
     /// `value / 10^decimals` in one of several equivalent spellings.
-    static func decimal(_ value: Int64, decimals: Int, random: inout SplitMix64) -> String {
+    static func decimal(_ value: Int64, decimals: Int, random: inout SeededRandom) -> String {
         let sign = value < 0 ? "-" : ""
         let magnitude = DecimalText.format(abs(value), decimals: decimals)
         switch random.next() % 8 {

@@ -6,17 +6,31 @@
 # is missing, empty or not drawn fails. With --picture OUT.png it also writes the
 # top of the page, halved, for the README.
 #   Tests/report/browser-check.sh .build/debug/holdfast [--picture docs/report.png]
-# Skips, saying why, where chromium cannot be installed (like the HIL step); fails
-# wherever it can run and the page is not right.
+# Skips, saying why, only where chromium cannot be installed (like the HIL step: neither
+# root nor sudo, or apt cannot reach its archive); fails wherever it can run and does
+# not, or the page is not right.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 holdfast=$(realpath "$1")
 picture=${3:-}
 [ "${2:-}" = "--picture" ] || picture=""
 
+# A skip only where chromium cannot be installed: neither root nor sudo, or apt cannot reach its
+# archive. Where it could be installed and is not, the check fails.
+skip() { echo "report-browser: SKIPPED: $*"; exit 0; }
 if ! command -v chromium >/dev/null; then
-  if ! scripts/ensure-packages report >/tmp/holdfast-chromium-install.log 2>&1 || ! command -v chromium >/dev/null; then
-    echo "report-browser: SKIPPED: chromium cannot be installed here:"; tail -n 3 /tmp/holdfast-chromium-install.log; exit 0
+  log=$(mktemp)
+  if ! scripts/ensure-packages report >"$log" 2>&1 || ! command -v chromium >/dev/null; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+      command -v sudo >/dev/null || skip "not root and no sudo: installing Debian's chromium needs root"
+      sudo="sudo -n"
+    fi
+    if ! $sudo apt-get update -qq --error-on=any >>"$log" 2>&1; then
+      echo "report-browser: SKIPPED: chromium is not installed and apt cannot reach its archive:"; tail -n 3 "$log"; exit 0
+    fi
+    echo "report-browser: FAILED: chromium cannot be installed, although apt reaches its archive:"; tail -n 5 "$log"
+    exit 1
   fi
 fi
 

@@ -12,6 +12,9 @@ enum Report {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
     }
 
+    /// 100000 as "100 k", 1000 as "1 k", smaller counts as they are.
+    static func thousands(_ n: Int) -> String { n >= 1000 && n % 1000 == 0 ? "\(n / 1000) k" : "\(n)" }
+
     static func number(_ v: Double) -> String {
         guard v.isFinite else { return "       n/a" }
         let hundredths = Int64((v * 100).rounded())

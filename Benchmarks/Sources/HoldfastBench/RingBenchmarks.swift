@@ -16,10 +16,10 @@ enum RingBenchmarks {
     /// Producer on this thread, consumer on another; the consumer checks the order.
     /// Generic, so each ring's calls are specialised and inlined as in real use.
     private static func transfer<Ring: BenchmarkedRing>(_ ring: Ring, count: Int, batch: Int) -> Double {
-        let misordered = Atomic<Int>(0)
-        var consumer: JoinableThread?
+        var misordered: Int?
         let seconds = measure {
-            consumer = try? JoinableThread(name: "bench-consumer") {
+            // The consumer returns how many samples it saw out of order.
+            guard let consumer = try? JoinableThread(name: "bench-consumer", { () -> Int in
                 var expected: Int64 = 0
                 var bad = 0
                 while expected < count {
@@ -30,8 +30,8 @@ enum RingBenchmarks {
                         }
                     }
                 }
-                misordered.store(bad, ordering: .relaxed)
-            }
+                return bad
+            }) else { return }
             var next = 0
             if batch == 1 {
                 while next < count {
@@ -47,9 +47,9 @@ enum RingBenchmarks {
                     }
                 }
             }
-            consumer?.join()
+            misordered = consumer.join()
         }
-        if consumer == nil || misordered.load(ordering: .relaxed) != 0 { return .nan }
+        if misordered != 0 { return .nan }
         return Double(count) / seconds / 1e6
     }
 }

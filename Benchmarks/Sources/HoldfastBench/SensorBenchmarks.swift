@@ -22,7 +22,7 @@ enum SensorBenchmarks {
     }
 
     /// CLOCK_MONOTONIC with a spinning sleep: conversions 10 µs apart cannot wait on the scheduler.
-    final class SpinningClock: MonotonicClock, @unchecked Sendable {
+    final class SpinningClock: MonotonicClock {
         let system = SystemMonotonicClock()
         func nowNs() -> Int64 { system.nowNs() }
         func sleep(untilNs: Int64) { while system.nowNs() < untilNs {} }
@@ -47,35 +47,31 @@ enum SensorBenchmarks {
         let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: clock, ring: ring)
         let stop = Atomic<Bool>(false)
         let capacity = Int(rate * seconds * 1.2) + 1024
-        let latencies = UnsafeMutableBufferPointer<Int64>.allocate(capacity: capacity)
-        defer { latencies.deallocate() }
-        let recorded = Atomic<Int>(0)
-        let latencyBox = UnsafeSendable(latencies)
 
-        guard let consumer = try? JoinableThread(name: "bench-core", {
+        // The consumer returns the latencies it measured (reserved up front: nothing allocates while it runs).
+        guard let consumer = try? JoinableThread(name: "bench-core", { () -> [Int64] in
             var chain = chainTemplate
-            var n = 0
-            let out = latencyBox.value
+            var latencies: [Int64] = []
+            latencies.reserveCapacity(capacity)
             while true {
+                // Stop read before the pop: once it is set the producer has pushed its last sample,
+                // so an empty ring after it is empty for good.
+                let stopping = stop.load(ordering: .acquiring)
                 if let s = ring.pop() {
                     _ = chain.process(s)
-                    if n < out.count { out[n] = clock.nowNs() - s.timestampNs; n += 1 }
-                } else if stop.load(ordering: .acquiring) && ring.count == 0 {
+                    if latencies.count < capacity { latencies.append(clock.nowNs() - s.timestampNs) }
+                } else if stopping {
                     break
                 }
             }
-            recorded.store(n, ordering: .releasing)
+            return latencies
         }) else { return nil }
 
         let end = clock.nowNs() + Int64(seconds * 1e9)
         acquisition.run(until: { clock.nowNs() >= end })
         stop.store(true, ordering: .releasing)
-        consumer.join()
-
-        let n = recorded.load(ordering: .acquiring)
+        let sorted = consumer.join().sorted()
         let stats = acquisition.statistics.snapshot
-        var sorted = Array(latencies[..<n])
-        sorted.sort()
         func percentile(_ p: Double) -> Double {
             sorted.isEmpty ? .nan : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000
         }
@@ -84,10 +80,4 @@ enum SensorBenchmarks {
                           ? max(0, Int((Double(stats.samples - 1) * rate / stats.achievedRateHz).rounded()) + 1 - stats.samples) : 0,
                       drops: ring.droppedCount, p50Us: percentile(0.5), p99Us: percentile(0.99))
     }
-}
-
-/// Hands a buffer to the consumer thread; the producer does not touch it until join.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

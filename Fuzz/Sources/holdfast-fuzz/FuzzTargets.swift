@@ -4,6 +4,7 @@ import HoldfastConfig
 import HoldfastDaemon
 import HoldfastJSON
 import HoldfastPOSIX
+import HoldfastProtocol
 import HoldfastSession
 import HoldfastEmulation
 

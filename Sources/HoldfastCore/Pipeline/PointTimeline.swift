@@ -29,13 +29,4 @@ public final class PointTimeline: Sendable {
             return lo == 0 ? nil : list[lo - 1].label
         }
     }
-
-    /// Every label in order of first use.
-    public var labels: [String] {
-        changes.withLock { list in
-            var seen: [String] = []
-            for c in list where !seen.contains(c.label) { seen.append(c.label) }
-            return seen
-        }
-    }
 }

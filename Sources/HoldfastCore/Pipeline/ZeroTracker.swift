@@ -22,9 +22,6 @@ public struct ZeroTracker: Sendable {
         band = min(Self.maximumBand, Int64(startForce) / 2)
     }
 
-    /// The current zero, Q16.16 newtons.
-    public var zeroForce: Int32 { Int32(truncatingIfNeeded: zero >> 16) }
-
     /// Subtracts the zero from `force`, first updating it if `idle`.
     @inlinable @inline(__always)
     public mutating func correct(_ force: Int32, idle: Bool) -> Int32 {

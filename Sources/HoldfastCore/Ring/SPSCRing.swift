@@ -6,7 +6,7 @@ import Synchronization
 /// - **One producer, one consumer.** Exactly one thread at a time calls the
 ///   producer methods (`push(_:)`, `tryPush(_:)`, `push(contentsOf:)`), and exactly one
 ///   thread at a time calls the consumer methods (`pop()`, `popBatch`).
-///   Any thread may read `count`, `capacity` and `droppedCount`.
+///   Any thread may read `capacity` and `droppedCount`.
 /// - **Wait-free.** Push and pop finish in a bounded number of steps: no
 ///   locks, no system calls, no allocation. The storage is allocated once, at
 ///   initialisation, with a power-of-two capacity.
@@ -171,13 +171,6 @@ public final class SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     // MARK: Either side
-
-    /// Elements currently queued; exact only when both sides are quiet.
-    public var count: Int {
-        let t = tail.load(ordering: .acquiring)
-        let h = head.load(ordering: .acquiring)
-        return max(0, h &- t)
-    }
 
     /// Elements refused by `push(_:)` since creation.
     public var droppedCount: Int { drops.load(ordering: .relaxed) }

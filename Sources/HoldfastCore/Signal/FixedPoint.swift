@@ -3,9 +3,6 @@
 /// far above any hand. Integer arithmetic makes every result bit-identical
 /// on every machine.
 public enum Q16 {
-    public static let fractionBits = 16
-    public static let one: Int32 = 1 << 16
-
     /// Largest force the signal path accepts (±8192 N). Clamping inputs here is
     /// what proves the filter's 64-bit accumulator cannot overflow.
     public static let inputLimit: Int32 = 1 << 29

@@ -9,7 +9,7 @@ import HoldfastSession
 final class CommandHandler {
     private let treatment: Treatment
     private let sessions: Sessions
-    private let core: CoreLoop
+    private let core: CoreLink
     private let frames: FrameEncoder
     private let log: Log
     /// Starts a new session (the daemon knows how to name and head it).
@@ -17,7 +17,7 @@ final class CommandHandler {
     /// Ends the current session with its summary; returns its file.
     private let endSession: () -> String?
 
-    init(treatment: Treatment, sessions: Sessions, core: CoreLoop, frames: FrameEncoder,
+    init(treatment: Treatment, sessions: Sessions, core: CoreLink, frames: FrameEncoder,
          log: Log, startSession: @escaping (String?) -> Void,
          endSession: @escaping () -> String?) {
         self.treatment = treatment

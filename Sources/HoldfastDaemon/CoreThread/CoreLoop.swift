@@ -6,9 +6,11 @@ import Synchronization
 /// signal chain; publishes live state; reports holds, touches, gaps and the
 /// over-pressure alarm (the filtered force crossing the alarm level, ended
 /// below level 8.5) to the event loop; applies tare and rescale commands
-/// between batches.
-final class CoreLoop: @unchecked Sendable {
-    // Touched only by the core thread after start (the class is handed to it once).
+/// between batches. Public for the benchmarks' allocation check, which runs it on a thread of its own.
+///
+/// Not `Sendable`: it is handed whole to the core thread (a `sending`
+/// hand-over the compiler checks); other threads keep its ``CoreLink``.
+public final class CoreLoop {
     private var chain: SignalChain
     private var alarmOn = false
     private var alarmForce: Int32
@@ -18,18 +20,18 @@ final class CoreLoop: @unchecked Sendable {
     private var tareTarget = 0
 
     private let ring: SPSCRing<Sample>
-    let live = LiveState()
-    let events: WakingQueue<CoreEvent>
-    let commands: WakingQueue<CoreCommand>
-    private let stopRequested = Atomic<Bool>(false)
     private let alarmLevel: Double
+    /// What the other threads hold: live state, the two queues, the stop request.
+    public let link: CoreLink
+    public var live: LiveState { link.live }
+    var events: WakingQueue<CoreEvent> { link.events }
+    var commands: WakingQueue<CoreCommand> { link.commands }
 
-    init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
+    public init(ring: SPSCRing<Sample>, chain: SignalChain, alarmLevel: Double, events: WakingQueue<CoreEvent>) {
         self.ring = ring
         self.chain = chain
-        self.events = events
         self.alarmLevel = alarmLevel
-        commands = WakingQueue(eventFD: -1)
+        link = CoreLink(events: events)
         (alarmForce, alarmClearForce) = Self.alarmForces(chain.config.scale, level: alarmLevel)
     }
 
@@ -39,12 +41,9 @@ final class CoreLoop: @unchecked Sendable {
         return (on, min(on, off))
     }
 
-    /// Asks the loop to drain the ring, close the contact in progress and stop.
-    func stop() { stopRequested.store(true, ordering: .releasing) }
-
-    func run() {
+    public func run() {
         while true {
-            let stopping = stopRequested.load(ordering: .acquiring)
+            let stopping = link.isStopping
             live.heartbeat.wrappingAdd(1, ordering: .relaxed)
             if commands.hasItems { apply(commands.drain()) }
             let n = ring.popBatch(maxCount: 256) { batch in
@@ -62,8 +61,10 @@ final class CoreLoop: @unchecked Sendable {
         events.push(.finished)
     }
 
+    /// One sample through the chain, the alarm and a tare in progress. Not private
+    /// only so that the unit tests can drive the loop sample by sample (`run` calls it).
     @inline(__always)
-    private func process(_ sample: Sample) {
+    func process(_ sample: Sample) {
         let happened = chain.process(sample)
         let force = chain.lastForce
         live.forceQ16.store(Int(force), ordering: .relaxed)
@@ -96,7 +97,8 @@ final class CoreLoop: @unchecked Sendable {
         if chainEvents.contains(.trialCompleted) { events.push(.trial(chain.detector.lastTrial)) }
     }
 
-    private func apply(_ list: [CoreCommand]) {
+    /// Applies commands between batches; not private for the unit tests, as `process`.
+    func apply(_ list: [CoreCommand]) {
         for command in list {
             switch command {
             case .tare:
@@ -128,7 +130,8 @@ final class CoreLoop: @unchecked Sendable {
         tareCount += 1
         guard tareCount >= tareTarget else { return }
         tareTarget = 0
-        let offset = Int32(truncatingIfNeeded: (tareSum + Int64(tareCount / 2)) / Int64(tareCount))
+        // Rounded half away from zero: adding half and truncating would put a negative zero one count high.
+        let offset = Int32(truncatingIfNeeded: DecimalText.roundedDivision(tareSum, Int64(tareCount)))
         do {
             chain.recalibrate(try ForceCalibration(offset: offset, newtonsPerCount: chain.config.calibration.newtonsPerCount))
             events.push(.tared(offsetCounts: offset, atNs: sample.timestampNs))
@@ -136,4 +139,22 @@ final class CoreLoop: @unchecked Sendable {
             events.push(.tareRefused("\(error)"))
         }
     }
+}
+
+/// The core loop as the other threads see it once it runs: its live state,
+/// the queue of events it reports, the queue of commands it applies between
+/// batches, and the request to stop.
+public final class CoreLink: Sendable {
+    public let live = LiveState()
+    let events: WakingQueue<CoreEvent>
+    let commands = WakingQueue<CoreCommand>(eventFD: -1)
+    private let stopRequested = Atomic<Bool>(false)
+
+    init(events: WakingQueue<CoreEvent>) { self.events = events }
+
+    /// Asks the loop to drain the ring, close the contact in progress and stop.
+    public func stop() { stopRequested.store(true, ordering: .releasing) }
+
+    /// Acquiring: a stop requested after the producer's last push sees every sample it pushed.
+    var isStopping: Bool { stopRequested.load(ordering: .acquiring) }
 }

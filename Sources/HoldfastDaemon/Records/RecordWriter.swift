@@ -52,7 +52,7 @@ final class RecordWriter {
     }
 
     private let shared: Shared
-    private var thread: JoinableThread?
+    private var thread: JoinableThread<Void>?
     private var nextID = 1
     private var appended: [FileID: Int] = [:]
     /// Readable when the writer has made records durable (or failed to): the event loop polls it.

@@ -32,13 +32,8 @@ public final class DaemonLog: Sendable {
         wakeFD = holdfast_eventfd()
         guard wakeFD >= 0 else { return }
         // Signals are the event loop's (through its signalfd): this thread, started before the daemon
-        // blocks them, must never be the one the kernel picks to deliver SIGTERM to. It inherits the
-        // mask it is created with.
-        var all = sigset_t(), previous = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_BLOCK, &all, &previous)
-        let detached = try? JoinableThread(name: "log") { [self] in run() }
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        // blocks them, must never be the one the kernel picks to deliver SIGTERM to.
+        let detached = withSignalsBlocked { try? JoinableThread(name: "log") { [self] in run() } }
         _ = detached  // runs detached: at exit it may be stuck on a reader that never reads
     }
 

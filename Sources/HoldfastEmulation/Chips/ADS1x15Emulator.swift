@@ -1,19 +1,19 @@
-import HoldfastSensors
-
 /// The ADS1115/ADS1015 at register level: 16-bit registers sent MSB first
 /// (so an SMBus word is byte-swapped), power-on defaults (config 0x8583,
 /// Lo_thresh 0x8000, Hi_thresh 0x7FFF), continuous conversions at the DR
-/// rate from the variant's table, PGA full scale, 12-bit results shifted left
+/// rate from the part's table, PGA full scale, 12-bit results shifted left
 /// by four on the ADS1015, and ALERT/RDY pulses only in conversion-ready mode.
+/// Its register map is ``ADS1x15Datasheet``, never the driver's.
 final class ADS1x15Emulator: EmulatedDevice {
+    private typealias Map = ADS1x15Datasheet
     let address: UInt8
-    let variant: ADS1x15.Variant
+    let part: ADS1x15Datasheet.Part
     private let frontEnd: FrontEnd
     private let force: ForceSource
     private let faults: FaultPlan
-    private var config: UInt16 = 0x8583
-    private var loThresh: UInt16 = 0x8000
-    private var hiThresh: UInt16 = 0x7FFF
+    private var config = Map.resetConfig
+    private var loThresh = Map.resetLoThresh
+    private var hiThresh = Map.resetHiThresh
     private var timer: ConversionTimer?
     private var cache: (index: Int64, code: Int32)?
     private(set) var forceEnded = false
@@ -22,10 +22,10 @@ final class ADS1x15Emulator: EmulatedDevice {
     /// When the emulated sensor was switched on: drift grows from here.
     private let originNs: Int64
 
-    init(_ variant: ADS1x15.Variant, address: UInt8 = 0x48, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
+    init(_ part: ADS1x15Datasheet.Part, address: UInt8 = Map.addresses.lowerBound, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
          rateOverrideHz: Double? = nil, originNs: Int64 = 0) {
         self.originNs = originNs
-        self.variant = variant
+        self.part = part
         self.rateOverrideHz = rateOverrideHz
         self.address = address
         self.frontEnd = frontEnd
@@ -34,19 +34,21 @@ final class ADS1x15Emulator: EmulatedDevice {
     }
 
     func powerOnReset() {
-        (config, loThresh, hiThresh, timer, cache) = (0x8583, 0x8000, 0x7FFF, nil, nil)
+        (config, loThresh, hiThresh, timer, cache) = (Map.resetConfig, Map.resetLoThresh, Map.resetHiThresh, nil, nil)
     }
 
-    private var rangeVolts: Double {
-        let code = Int((config >> 9) & 0x7)
-        return code < ADS1x15.ranges.count ? ADS1x15.ranges[code].volts : 0.256
+    private var rangeVolts: Double { Map.fullScaleVolts[Int((config >> Map.Config.pgaShift) & Map.Config.fieldMask)] }
+    private var rateHz: Double { rateOverrideHz ?? part.dataRates[Int((config >> Map.Config.drShift) & Map.Config.fieldMask)] }
+    private var continuous: Bool { config & Map.Config.mode == 0 }
+    private var conversionReadyMode: Bool {
+        hiThresh & Map.thresholdMSB != 0 && loThresh & Map.thresholdMSB == 0
+            && config & Map.Config.compQueMask != Map.Config.compQueMask
     }
-    private var rateHz: Double { rateOverrideHz ?? variant.rates[Int((config >> 5) & 0x7)] }
-    private var continuous: Bool { config & 0x0100 == 0 }
-    private var conversionReadyMode: Bool { hiThresh & 0x8000 != 0 && loThresh & 0x8000 == 0 && config & 0x3 != 0x3 }
+    /// The largest positive code at the part's resolution.
+    private var maxCode: Int32 { (1 << (part.resultBits - 1)) - 1 }
 
-    /// Codes per input volt at the current range (the variant's own resolution).
-    var codesPerVolt: Double { Double(variant.maxCode + 1) / rangeVolts }
+    /// Codes per input volt at the current range (the part's own resolution).
+    var codesPerVolt: Double { Double(maxCode + 1) / rangeVolts }
 
     func readByte(_ register: UInt8, at t: Int64) throws(DeviceRefusal) -> UInt8 { throw DeviceRefusal() }
     func writeByte(_ register: UInt8, _ value: UInt8, at t: Int64) throws(DeviceRefusal) { throw DeviceRefusal() }
@@ -57,13 +59,13 @@ final class ADS1x15Emulator: EmulatedDevice {
     func readWord(_ register: UInt8, at t: Int64) throws(DeviceRefusal) -> UInt16 {
         let value: UInt16
         switch register {
-        case ADS1x15.Register.conversion:
+        case Map.Pointer.conversion:
             var code: Int32 = 0
             if let timer, let k = timer.latest(at: t) { code = conversion(k, at: timer.completion(k)) }
-            value = UInt16(bitPattern: Int16(truncatingIfNeeded: code << (variant == .ads1015 ? 4 : 0)))
-        case ADS1x15.Register.config: value = continuous ? config & 0x7FFF : config | 0x8000
-        case ADS1x15.Register.loThresh: value = loThresh
-        case ADS1x15.Register.hiThresh: value = hiThresh
+            value = UInt16(bitPattern: Int16(truncatingIfNeeded: code << (16 - part.resultBits)))  // left-justified
+        case Map.Pointer.config: value = continuous ? config & ~Map.Config.os : config | Map.Config.os
+        case Map.Pointer.loThresh: value = loThresh
+        case Map.Pointer.hiThresh: value = hiThresh
         default: throw DeviceRefusal()
         }
         return value.byteSwapped  // MSB first on the wire; SMBus words are LSB first
@@ -72,12 +74,12 @@ final class ADS1x15Emulator: EmulatedDevice {
     func writeWord(_ register: UInt8, _ wire: UInt16, at t: Int64) throws(DeviceRefusal) {
         let value = wire.byteSwapped
         switch register {
-        case ADS1x15.Register.config:
-            config = value & 0x7FFF
+        case Map.Pointer.config:
+            config = value & ~Map.Config.os
             timer = continuous ? ConversionTimer(startNs: t, rateHz: rateHz) : nil
             cache = nil
-        case ADS1x15.Register.loThresh: loThresh = value
-        case ADS1x15.Register.hiThresh: hiThresh = value
+        case Map.Pointer.loThresh: loThresh = value
+        case Map.Pointer.hiThresh: hiThresh = value
         default: throw DeviceRefusal()
         }
     }
@@ -94,7 +96,7 @@ final class ADS1x15Emulator: EmulatedDevice {
 
     private func conversion(_ k: Int64, at completion: Int64) -> Int32 {
         if let cache, cache.index == k { return cache.code }
-        let limit = Double(variant.maxCode)
+        let limit = Double(maxCode)
         var code: Double
         if faults.active(.saturate, at: completion) {
             code = limit

@@ -39,16 +39,16 @@ public final class EmulatedSensor {
             bus.attach(device)
             driver = try chip.driver(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
-            countsPerVolt = Double(1 << 23) * 128 / (0.5 * 3.3)  // the driver's defaults: gain 128, LDO 3.3 V
+            countsPerVolt = Double(1 << (NAU7802Datasheet.resultBits - 1)) * 128 / (0.5 * 3.3)  // the driver's defaults: gain 128, LDO 3.3 V
             hasEnded = { device.forceEnded }
         case .ads1115, .ads1015:
-            let variant: ADS1x15.Variant = chip == .ads1115 ? .ads1115 : .ads1015
-            let device = ADS1x15Emulator(variant, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz,
+            let part: ADS1x15Datasheet.Part = chip == .ads1115 ? .ads1115 : .ads1015
+            let device = ADS1x15Emulator(part, frontEnd: frontEnd, force: force, faults: faults, rateOverrideHz: rateOverrideHz,
                                          originNs: self.clock.nowNs())
             bus.attach(device)
             driver = try chip.driver(bus: bus, clock: self.clock, sampleRateHz: sampleRateHz)
             line = EmulatedDataReadyLine(bus: bus, address: device.address)
-            countsPerVolt = Double(variant.maxCode + 1) / 4.096  // the driver's default range
+            countsPerVolt = Double(1 << (part.resultBits - 1)) / 4.096  // the driver's default range
             hasEnded = { device.forceEnded }
         }
         newtonsPerCount = 1 / (frontEnd.voltsPerNewton * countsPerVolt)

@@ -1,16 +1,17 @@
-import HoldfastSensors
-
 /// The NAU7802 at register level: power-up sequencing (PUR follows PUD after
 /// 200 µs), gain and LDO from CTRL1, rate from CTRL2, an internal offset
 /// calibration that takes two conversion periods, the CR bit (cleared by
 /// reading ADCO), DRDY edges at each conversion, 24-bit two's-complement
-/// results from the front end, clipped at full scale.
+/// results from the front end, clipped at full scale. Its register map is
+/// ``NAU7802Datasheet``, never the driver's.
 final class NAU7802Emulator: EmulatedDevice {
+    private typealias Map = NAU7802Datasheet
+
     let address: UInt8
     private let frontEnd: FrontEnd
     private let force: ForceSource
     private let faults: FaultPlan
-    private var registers = [UInt8](repeating: 0, count: 0x20)
+    private var registers = [UInt8](repeating: 0, count: Map.registerCount)
     private var digitalUpSince: Int64?
     private var timer: ConversionTimer?
     private var calibratingUntil: Int64 = 0
@@ -18,13 +19,11 @@ final class NAU7802Emulator: EmulatedDevice {
     private var cache: (index: Int64, counts: Int32)?
     private(set) var forceEnded = false
 
-    static let rates: [UInt8: Double] = [0: 10, 1: 20, 2: 40, 3: 80, 7: 320]
-
     private let rateOverrideHz: Double?
     /// When the emulated sensor was switched on: drift grows from here.
     private let originNs: Int64
 
-    init(address: UInt8 = NAU7802.defaultAddress, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
+    init(address: UInt8 = Map.address, frontEnd: FrontEnd, force: ForceSource, faults: FaultPlan,
          rateOverrideHz: Double? = nil, originNs: Int64 = 0) {
         self.originNs = originNs
         self.address = address
@@ -36,66 +35,69 @@ final class NAU7802Emulator: EmulatedDevice {
     }
 
     func powerOnReset() {
-        registers = [UInt8](repeating: 0, count: 0x20)
-        registers[Int(NAU7802.Register.revision)] = 0x0F
+        registers = [UInt8](repeating: 0, count: Map.registerCount)
+        registers[Int(Map.Register.deviceRevision)] = 0x0F
         digitalUpSince = nil
         timer = nil
         cache = nil
         lastRead = 0
     }
 
-    private var rateHz: Double { rateOverrideHz ?? Self.rates[(registers[2] >> 4) & 0x7] ?? 10 }
-    private var gain: Double { Double(1 << Int(registers[1] & 0x7)) }
-    private var ldoVolts: Double { 4.5 - 0.3 * Double((registers[1] >> 3) & 0x7) }
+    private var puCtrl: UInt8 { registers[Int(Map.Register.puCtrl)] }
+    private var ctrl1: UInt8 { registers[Int(Map.Register.ctrl1)] }
+    private var ctrl2: UInt8 { registers[Int(Map.Register.ctrl2)] }
+    /// A reserved CRS code runs at 10 SPS here (the datasheet does not say).
+    private var rateHz: Double { rateOverrideHz ?? Map.conversionRates[(ctrl2 & Map.Ctrl2.crsMask) >> Map.Ctrl2.crsShift] ?? 10 }
+    private var gain: Double { Double(1 << Int(ctrl1 & Map.Ctrl1.gainsMask)) }
+    private var ldoVolts: Double { Map.ldoVolts[(ctrl1 & Map.Ctrl1.vldoMask) >> Map.Ctrl1.vldoShift] ?? 4.5 }
 
     /// Counts per input volt at the current gain and LDO (full scale ±0.5·VREF/gain).
-    var countsPerVolt: Double { Double(1 << 23) * gain / (0.5 * ldoVolts) }
+    var countsPerVolt: Double { Double(1 << (Map.resultBits - 1)) * gain / (0.5 * ldoVolts) }
 
     private func converting(at t: Int64) -> Bool {
-        let pu = registers[0]
-        return pu & NAU7802.PowerUp.cycleStart != 0 && pu & NAU7802.PowerUp.analog != 0 && powered(at: t)
+        puCtrl & Map.PUCtrl.cs != 0 && puCtrl & Map.PUCtrl.pua != 0 && powered(at: t)
     }
 
     private func powered(at t: Int64) -> Bool {
         guard let since = digitalUpSince else { return false }
-        return t - since >= 200_000
+        return t - since >= Map.powerUpNs
     }
 
     func readByte(_ register: UInt8, at t: Int64) throws(DeviceRefusal) -> UInt8 {
-        guard register < 0x20 else { throw DeviceRefusal() }
+        guard Int(register) < Map.registerCount else { throw DeviceRefusal() }
         switch register {
-        case NAU7802.Register.puCtrl:
-            var value = registers[0] & ~(NAU7802.PowerUp.ready | NAU7802.PowerUp.conversionReady)
-            if powered(at: t) { value |= NAU7802.PowerUp.ready }
-            if let k = timer?.latest(at: t), converting(at: t), k > lastRead { value |= NAU7802.PowerUp.conversionReady }
+        case Map.Register.puCtrl:
+            var value = puCtrl & ~(Map.PUCtrl.pur | Map.PUCtrl.cr)
+            if powered(at: t) { value |= Map.PUCtrl.pur }
+            if let k = timer?.latest(at: t), converting(at: t), k > lastRead { value |= Map.PUCtrl.cr }
             return value
-        case NAU7802.Register.ctrl2:
-            if t >= calibratingUntil { registers[2] &= ~NAU7802.Control2.calibrationStart }
-            return registers[2]
+        case Map.Register.ctrl2:
+            if t >= calibratingUntil { registers[Int(Map.Register.ctrl2)] &= ~Map.Ctrl2.cals }
+            return ctrl2
         default:
             return registers[Int(register)]
         }
     }
 
     func writeByte(_ register: UInt8, _ value: UInt8, at t: Int64) throws(DeviceRefusal) {
-        guard register < 0x20, register != NAU7802.Register.revision else { throw DeviceRefusal() }
+        guard Int(register) < Map.registerCount, register != Map.Register.deviceRevision else { throw DeviceRefusal() }
         switch register {
-        case NAU7802.Register.puCtrl:
-            if value & NAU7802.PowerUp.registerReset != 0 {
+        case Map.Register.puCtrl:
+            if value & Map.PUCtrl.rr != 0 {
                 powerOnReset()
-                registers[0] = value
+                registers[Int(Map.Register.puCtrl)] = value
                 return
             }
-            if value & NAU7802.PowerUp.digital != 0 && registers[0] & NAU7802.PowerUp.digital == 0 { digitalUpSince = t }
-            if value & NAU7802.PowerUp.digital == 0 { digitalUpSince = nil }
+            if value & Map.PUCtrl.pud != 0 && puCtrl & Map.PUCtrl.pud == 0 { digitalUpSince = t }
+            if value & Map.PUCtrl.pud == 0 { digitalUpSince = nil }
             let wasConverting = converting(at: t)
-            registers[0] = value & ~(NAU7802.PowerUp.ready | NAU7802.PowerUp.conversionReady)
+            registers[Int(Map.Register.puCtrl)] = value & ~(Map.PUCtrl.pur | Map.PUCtrl.cr)
             if converting(at: t) && !wasConverting { restartConversions(at: t) }
             if !converting(at: t) { timer = nil }
-        case NAU7802.Register.ctrl2:
-            let rateChanged = (value ^ registers[2]) & 0x70 != 0
-            registers[2] = value & ~NAU7802.Control2.calibrationError
-            if value & NAU7802.Control2.calibrationStart != 0 {
+        case Map.Register.ctrl2:
+            let rateChanged = (value ^ ctrl2) & Map.Ctrl2.crsMask != 0
+            registers[Int(Map.Register.ctrl2)] = value & ~Map.Ctrl2.calError
+            if value & Map.Ctrl2.cals != 0 {
                 calibratingUntil = t + 2 * Int64(1e9 / rateHz)
             }
             if rateChanged && converting(at: t) { restartConversions(at: t) }
@@ -108,7 +110,7 @@ final class NAU7802Emulator: EmulatedDevice {
     func writeWord(_ register: UInt8, _ value: UInt16, at t: Int64) throws(DeviceRefusal) { throw DeviceRefusal() }
 
     func readBlock(_ register: UInt8, into buffer: UnsafeMutableRawBufferPointer, at t: Int64) throws(DeviceRefusal) {
-        guard register == NAU7802.Register.adcoB2, buffer.count == 3 else {
+        guard register == Map.Register.adcoB2, buffer.count == 3 else {
             for i in 0..<buffer.count { buffer[i] = try readByte(register &+ UInt8(i), at: t) }
             return
         }
@@ -129,7 +131,7 @@ final class NAU7802Emulator: EmulatedDevice {
     }
 
     func nextReadyEdge(after t: Int64) -> Int64? {
-        guard let timer, registers[0] & NAU7802.PowerUp.cycleStart != 0 else { return nil }
+        guard let timer, puCtrl & Map.PUCtrl.cs != 0 else { return nil }
         return timer.next(after: t)
     }
 
@@ -141,7 +143,7 @@ final class NAU7802Emulator: EmulatedDevice {
 
     private func conversion(_ k: Int64, at completion: Int64) -> Int32 {
         if let cache, cache.index == k { return cache.counts }
-        let limit = Double(0x7F_FFFF)
+        let limit = Double((1 << (Map.resultBits - 1)) - 1)
         var counts: Double
         if faults.active(.saturate, at: completion) {
             counts = limit

@@ -8,19 +8,6 @@ public protocol ForceSource: AnyObject {
     func force(atNs timeNs: Int64) -> Double?
 }
 
-/// A scenario's clean profile as the force on the sensor.
-public final class ProfileForceSource: ForceSource {
-    private let scenario: Scenario
-    private var cursor = 0
-    public init(_ scenario: Scenario) { self.scenario = scenario }
-    public func force(atNs timeNs: Int64) -> Double? {
-        let t = Double(timeNs) / 1e9
-        guard t <= scenario.durationS else { return nil }
-        if t < scenario.profile[cursor].timeS { cursor = 0 }
-        return scenario.cleanForce(at: t, cursor: &cursor)
-    }
-}
-
 /// A recorded trace as the force on the sensor: rows are streamed from the
 /// file and interpolated linearly; point labels are reported as the
 /// emulated time passes them, and the client's signals (`ppt` rows) as they

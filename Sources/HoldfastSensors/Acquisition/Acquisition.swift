@@ -22,10 +22,10 @@ import HoldfastPOSIX
 ///   ``SampleFlags/afterGap``, and the gap is recorded.
 /// - Errors that mean a bug (EBADF, EFAULT) trap: retrying cannot help.
 ///
-/// `@unchecked Sendable`: it is handed to the acquisition thread and driven
-/// only there; other threads read `statistics` (atomics) and the ring's
-/// consumer side.
-public final class Acquisition: @unchecked Sendable {
+/// Not `Sendable`: it is handed whole to the acquisition thread (a `sending`
+/// hand-over the compiler checks) and driven only there; other threads keep
+/// `statistics` (atomics) and the ring's consumer side.
+public final class Acquisition {
     /// What to do when the ring is full.
     public enum FullRing: Sendable {
         /// Live: count a drop and carry on; the core must never slow the bus.

@@ -36,7 +36,7 @@ public protocol DataReadyLine: AnyObject {
 
 /// A monotonic clock the acquisition can read and sleep on: CLOCK_MONOTONIC
 /// live, a virtual clock in emulation and tests.
-public protocol MonotonicClock: AnyObject {
+public protocol MonotonicClock: AnyObject, Sendable {
     func nowNs() -> Int64
     func sleep(untilNs: Int64)
 }
@@ -47,8 +47,10 @@ public final class SystemMonotonicClock: MonotonicClock, Sendable {
 
     public func nowNs() -> Int64 { monotonicNanoseconds() }
 
+    /// An absolute deadline, so a sleep interrupted by a signal resumes toward the same
+    /// time. A deadline before zero (EINVAL) returns at once, as one already past would.
     public func sleep(untilNs: Int64) {
         var ts = timespec(tv_sec: Int(untilNs / 1_000_000_000), tv_nsec: Int(untilNs % 1_000_000_000))
-        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+        _ = nothingOrErrno { clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) }
     }
 }

@@ -35,8 +35,8 @@ public struct I2CError: Error, Equatable, CustomStringConvertible {
     /// The adapter's device node is not there to reopen: unplugged, or its driver unloaded.
     public var isAdapterGone: Bool { operation == Self.reopen && (errno == ENOENT || errno == ENODEV || errno == ENXIO) }
 
-    /// Our own mistake: retrying cannot help.
-    public var isBug: Bool { errno == EBADF || errno == EFAULT }
+    /// Our own mistake (EBADF, EFAULT): retrying cannot help.
+    public var isBug: Bool { Errno(errno).isBug }
 
     public var description: String {
         let reg = register.map { " register 0x\(hex($0))" } ?? ""

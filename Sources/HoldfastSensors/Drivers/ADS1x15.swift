@@ -31,6 +31,22 @@ public final class ADS1x15: ForceSensor {
         public static let hiThresh: UInt8 = 3
     }
 
+    /// Where the configuration register's fields sit.
+    public enum ConfigField {
+        /// OS: reads 1 when no conversion is in progress; not part of the configuration.
+        public static let os: UInt16 = 0x8000
+        public static let muxShift: UInt16 = 12
+        public static let pgaShift: UInt16 = 9
+        public static let drShift: UInt16 = 5
+    }
+
+    /// Lo_thresh and Hi_thresh for conversion-ready mode: only their most significant bits matter.
+    public static let readyLoThresh: UInt16 = 0x0000
+    public static let readyHiThresh: UInt16 = 0x8000
+
+    /// The 7-bit addresses the ADDR pin selects.
+    public static let addresses: ClosedRange<UInt8> = 0x48...0x4B
+
     /// Input multiplexer settings (MUX, bits 14:12).
     public enum Input: UInt16, Sendable {
         /// AIN0 − AIN1: a bridge (load cell) through an instrumentation amplifier.
@@ -54,7 +70,7 @@ public final class ADS1x15: ForceSensor {
 
     public init(_ variant: Variant, bus: I2CBus, address: UInt8 = 0x48, sampleRateHz: Double? = nil,
                 input: Input = .single0, rangeVolts: Double = 4.096) throws(SensorError) {
-        guard (0x48...0x4B).contains(address) else {
+        guard Self.addresses.contains(address) else {
             throw .unsupportedSetting("\(variant.rawValue) address 0x\(hex(address)) is not one of 0x48–0x4B")
         }
         let rate = sampleRateHz ?? variant.rates.max() ?? 0
@@ -70,7 +86,7 @@ public final class ADS1x15: ForceSensor {
         self.sampleRateHz = rate
         identity = SensorIdentity(chip: variant.rawValue, bus: bus.name, address: address)
         // OS 0 | MUX | PGA | MODE 0 (continuous) | DR | COMP_MODE 0 | COMP_POL 0 | COMP_LAT 0 | COMP_QUE 00
-        config = input.rawValue << 12 | range.code << 9 | UInt16(dr) << 5
+        config = input.rawValue << ConfigField.muxShift | range.code << ConfigField.pgaShift | UInt16(dr) << ConfigField.drShift
     }
 
     public func start() throws(SensorError) {
@@ -78,14 +94,16 @@ public final class ADS1x15: ForceSensor {
             try bus.readBigEndianWord(address, register: Register.config)
         }
         try SensorError.starting {
-            try bus.writeBigEndianWord(address, register: Register.loThresh, value: 0x0000)
-            try bus.writeBigEndianWord(address, register: Register.hiThresh, value: 0x8000)
+            try bus.writeBigEndianWord(address, register: Register.loThresh, value: Self.readyLoThresh)
+            try bus.writeBigEndianWord(address, register: Register.hiThresh, value: Self.readyHiThresh)
             try bus.writeBigEndianWord(address, register: Register.config, value: config)
             // Identity: the ADS1x15 has no ID register, but its registers read back as written.
             let lo = try bus.readBigEndianWord(address, register: Register.loThresh)
             let hi = try bus.readBigEndianWord(address, register: Register.hiThresh)
             let readBack = try bus.readBigEndianWord(address, register: Register.config)
-            guard lo & 0x8000 == 0, hi & 0x8000 != 0, readBack & 0x7FFF == config & 0x7FFF else {
+            let msb: UInt16 = 0x8000
+            guard lo & msb == Self.readyLoThresh & msb, hi & msb == Self.readyHiThresh & msb,
+                  readBack & ~ConfigField.os == config & ~ConfigField.os else {
                 throw SensorError.wrongChip(identity, "registers did not read back as written "
                     + "(config 0x\(hex16(readBack)), Lo_thresh 0x\(hex16(lo)), Hi_thresh 0x\(hex16(hi)))")
             }
@@ -97,7 +115,7 @@ public final class ADS1x15: ForceSensor {
 
     /// After a reset the config register reads 0x8583 (single-shot, powered down); OS is not compared.
     public func isConfigured() throws(I2CError) -> Bool {
-        try bus.readBigEndianWord(address, register: Register.config) & 0x7FFF == config & 0x7FFF
+        try bus.readBigEndianWord(address, register: Register.config) & ~ConfigField.os == config & ~ConfigField.os
     }
 
     public func readConversion() throws(I2CError) -> Reading {

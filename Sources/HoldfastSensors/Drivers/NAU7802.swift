@@ -27,12 +27,22 @@ public final class NAU7802: ForceSensor {
         public static let internalLDO: UInt8 = 1 << 7     // AVDDS
     }
 
+    /// CTRL1 fields: gain code in bits 2:0, LDO code in bits 5:3.
+    public enum Control1 {
+        public static let ldoShift: UInt8 = 3
+    }
+
     /// CTRL2 bits.
     public enum Control2 {
         public static let calibrationStart: UInt8 = 1 << 2  // CALS; CALMOD (bits 1:0) = 00 internal offset
         public static let calibrationError: UInt8 = 1 << 3  // CAL_ERR
         public static let rateShift: UInt8 = 4              // CRS, bits 6:4
     }
+
+    /// ADC register: REG_CHPS = 11, the chopper clock off.
+    public static let chopperClockOff: UInt8 = 0x30
+    /// PGA power register: PGA_CAP_EN, the Vin2 decoupling capacitor on.
+    public static let pgaCapacitorOn: UInt8 = 0x80
 
     /// Conversion rates and their CRS codes.
     public static let rates: [(hz: Double, code: UInt8)] = [(10, 0), (20, 1), (40, 2), (80, 3), (320, 7)]
@@ -94,12 +104,12 @@ public final class NAU7802: ForceSensor {
             }
             try bus.writeByte(address, register: Register.puCtrl,
                               value: PowerUp.digital | PowerUp.analog | PowerUp.internalLDO)
-            try bus.writeByte(address, register: Register.ctrl1, value: ldoCode << 3 | gainCode)  // CRP = 0
+            try bus.writeByte(address, register: Register.ctrl1, value: ldoCode << Control1.ldoShift | gainCode)  // CRP = 0
             try bus.writeByte(address, register: Register.ctrl2, value: rateCode << Control2.rateShift)
             // Chopper clock off (REG_CHPS = 11) and the Vin2 decoupling capacitor on, as the datasheet recommends.
-            try bus.writeByte(address, register: Register.adc, value: 0x30)
+            try bus.writeByte(address, register: Register.adc, value: Self.chopperClockOff)
             let pga = try bus.readByte(address, register: Register.pgaPower)
-            try bus.writeByte(address, register: Register.pgaPower, value: pga | 0x80)
+            try bus.writeByte(address, register: Register.pgaPower, value: pga | Self.pgaCapacitorOn)
             try bus.writeByte(address, register: Register.puCtrl,
                               value: PowerUp.digital | PowerUp.analog | PowerUp.internalLDO | PowerUp.cycleStart)
             // Internal offset calibration (CALMOD = 00), after the rate and gain are set.
