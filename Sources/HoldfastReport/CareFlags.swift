@@ -66,7 +66,7 @@ extension CourseOfCare {
         }
         // Tested, treated, not retested.
         for s in sessions {
-            for p in s.points where (!p.pre.isEmpty || p.invalidTrials > 0) && p.post.isEmpty && !p.pre.isEmpty {
+            for p in s.points where !p.pre.isEmpty && p.post.isEmpty {
                 flags.append(CareFlag(kind: .notRetested, session: s.number, point: p.point,
                                       message: "\(p.point ?? "-") tested (PPT \(n(p.preMean ?? 0)) N) but not retested in session \(s.number)"))
             }

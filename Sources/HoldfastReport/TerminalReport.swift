@@ -11,8 +11,7 @@ public enum TerminalReport {
         let s = care.sessions
         let span = s.isEmpty ? "" : " (\(s[0].date) to \(s[s.count - 1].date))"
         out.append("Course of care: client \(care.client), \(s.count) session\(s.count == 1 ? "" : "s")\(span)")
-        for (i, session) in s.enumerated() where !session.complete {
-            _ = i
+        for session in s where !session.complete {
             out.append("  session \(session.number) ended without a summary: counted with what it holds")
         }
         let widths = [2, -10, 5, 7, 5, 7, 6, 6, 6, 6, 6]

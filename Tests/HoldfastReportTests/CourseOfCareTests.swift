@@ -123,4 +123,28 @@ struct CourseOfCareTests {
         #expect(html.contains("&lt;b&gt;A&lt;/b&gt;") && !html.contains("<b>A</b>"))
         #expect(TerminalReport.render(care).contains("ended without a summary"))
     }
+
+    /// Another source than files (as a clinic's database would be): sessions filled record by record in
+    /// memory, given out of order, are numbered by date and judged like files; what it could not read is shown.
+    @Test func anotherSourceFillsTheSameSessions() {
+        struct Memory: CareSource {
+            func sessions(of client: String) -> (found: [CourseOfCare.Session], unreadable: [String]) {
+                func session(_ date: String, pain: Int, over: Double) -> CourseOfCare.Session {
+                    var s = CourseOfCare.Session(date: date, started: nil, origin: "row \(date)", complete: true)
+                    s.add(outcome: .pain(level: pain, when: .now), atS: 1)
+                    s.add(HoldLine(n: 1, point: "A", startS: 5, endS: 65, holdS: 60, meanN: 30, peakN: 33, meanLevel: 6,
+                                   peakLevel: 6.5, targetS: 50, overS: over, sagPct: 8))
+                    s.add(PPTLine(point: "A", phase: .pre, trial: 1, timeS: 3, forceN: 20, kpa: nil, rateNS: 5, valid: true, why: nil))
+                    return s
+                }
+                return ([session("2026-11-20", pain: 7, over: 0), session("2026-11-06", pain: 4, over: 12)], ["row 3: no date"])
+            }
+        }
+        let care = CourseOfCare(client: "zz9", source: Memory())
+        #expect(care.sessions.map(\.date) == ["2026-11-06", "2026-11-20"])
+        #expect(care.sessions.map(\.number) == [1, 2])
+        #expect(care.sessions[0]["A"]?.sagPct == 8)
+        #expect(care.flags.map(\.kind) == [.setback, .notRetested, .notRetested], "\(care.flags)")
+        #expect(TerminalReport.render(care).contains("row 3: no date"))
+    }
 }
