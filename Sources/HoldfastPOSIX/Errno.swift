@@ -45,6 +45,8 @@ public struct Errno: Error, Equatable, Sendable, CustomStringConvertible {
     /// EBADF and EFAULT: a descriptor or pointer of ours was wrong. Our bug, not the
     /// system's: code that cannot go on safely traps on these ("trap or throw").
     public var isBug: Bool { code == EBADF || code == EFAULT }
+    /// A non-blocking descriptor has nothing to give or no room now; try again later.
+    public var wouldBlock: Bool { code == EAGAIN || code == EWOULDBLOCK }
 
     public var description: String { SystemError.describe(code) }
 }

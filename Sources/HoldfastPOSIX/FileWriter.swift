@@ -93,6 +93,25 @@ public func renameDurably(_ from: String, to: String) throws(SystemError) {
     closeDescriptor(dirFD)
 }
 
+/// Writes all of `bytes` to a blocking descriptor (a log pipe, the terminal),
+/// through short writes and EINTR; the first other error ends it.
+@discardableResult
+public func writeAll(_ fd: Int32, _ bytes: some Collection<UInt8>) -> Result<Void, Errno> {
+    let contiguous = Array(bytes)
+    return contiguous.withUnsafeBytes { raw -> Result<Void, Errno> in
+        guard let base = raw.baseAddress else { return .success(()) }
+        var offset = 0
+        while offset < raw.count {
+            let start = offset
+            switch valueOrErrno({ systemWrite(fd, base + start, raw.count - start) }) {
+            case .success(let n): offset += n
+            case .failure(let e): return .failure(e)
+            }
+        }
+        return .success(())
+    }
+}
+
 /// Closes a descriptor whose close can report nothing useful (read-only, or on a path
 /// already failing): once, never retried (after EINTR the descriptor is gone anyway).
 public func closeDescriptor(_ fd: Int32) {

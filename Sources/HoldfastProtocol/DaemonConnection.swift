@@ -42,14 +42,15 @@ public final class DaemonConnection {
         // failed init never reaches deinit (which would close the number a second time,
         // by then perhaps another thread's file).
         guard let descriptor = try? UnixSocket.make(SOCK_STREAM, nonBlocking: true, for: path) else { throw .notRunning }
-        func attempt() -> Int32 {
-            (try? UnixSocket.withAddress(path) { connect(descriptor, $0, $1) }) ?? { errno = ENAMETOOLONG; return -1 }()
+        func attempt() -> Result<Int32, Errno> {
+            let connected = try? UnixSocket.withAddress(path) { address, length in
+                valueOrErrno { connect(descriptor, address, length) }
+            }
+            return connected ?? .failure(Errno(ENAMETOOLONG))  // a path no socket address can hold
         }
         connecting: while true {
-            if attempt() == 0 { break }
-            switch errno {
-            case EINTR:
-                continue
+            guard case .failure(let failure) = attempt() else { break }
+            switch failure.code {
             case EAGAIN, EINPROGRESS, EALREADY:
                 // A Unix socket says EAGAIN when the listener's backlog is full: it is not
                 // accepting. Try again shortly (poll would report an unconnected socket writable).
@@ -73,21 +74,19 @@ public final class DaemonConnection {
         var gone = false
         var total = 0
         var messages: [DaemonMessage] = []
-        while total < Self.maxReadPerCall {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                total += n
-                chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-                while let next = lines.nextLine() {
-                    guard case .success(let line) = next else { return .lineTooLong }
-                    if let m = try? DaemonMessage.decode(line) { messages.append(m) } else { skipped += 1 }
-                }
-                continue
+        reading: while total < Self.maxReadPerCall {
+            let n: Int
+            switch valueOrErrno({ chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }) {
+            case .success(let count) where count > 0: n = count
+            case .failure(let e) where e.wouldBlock: break reading
+            case .success, .failure: gone = true; break reading  // the daemon closed, or the connection broke
             }
-            if n == 0 { gone = true }
-            else if errno == EINTR { continue }
-            else if errno != EAGAIN && errno != EWOULDBLOCK { gone = true }
-            break
+            total += n
+            chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            while let next = lines.nextLine() {
+                guard case .success(let line) = next else { return .lineTooLong }
+                if let m = try? DaemonMessage.decode(line) { messages.append(m) } else { skipped += 1 }
+            }
         }
         return gone && messages.isEmpty ? .closed : .messages(messages)
     }

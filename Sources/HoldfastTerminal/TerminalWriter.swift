@@ -76,14 +76,8 @@ final class TerminalWriter {
         }
     }
 
+    /// A terminal that cannot be written (closed, hung up) ends the frame; the next one tries again.
     func emit(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue } else { return } }
-            offset += n
-        }
-        bytes.removeAll()
+        writeAll(STDOUT_FILENO, text.utf8)
     }
 }

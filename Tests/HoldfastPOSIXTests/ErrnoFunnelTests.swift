@@ -1,4 +1,5 @@
 import HoldfastPOSIX
+import HoldfastTestSupport
 import Testing
 
 /// The errno funnel every C call outside the daemon goes through: failures by
@@ -87,4 +88,32 @@ struct ErrnoFunnelTests {
 /// The error of a result whose value does not matter, or nil for a success.
 func failure<T>(_ result: Result<T, Errno>) -> Errno? {
     if case .failure(let e) = result { e } else { nil }
+}
+
+@Suite("Writing everything")
+struct WriteAllTests {
+    /// More than a pipe holds, while a reader drains it: every byte arrives, in
+    /// order. A closed descriptor is a failure at once, not a loop.
+    @Test func everyByteArrivesAndABadDescriptorIsReported() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        var random = SeededRandom(fallback: 0x7772_6974)
+        let bytes = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let reader = try JoinableThread(name: "pipe-reader") { () -> [UInt8] in
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 8192)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                if n <= 0 { return received }
+                received += chunk[..<n]
+            }
+        }
+        #expect(failure(writeAll(writeEnd, bytes)) == nil)
+        closeDescriptor(writeEnd)
+        let received = reader.join()
+        closeDescriptor(readEnd)
+        #expect(received == bytes, "\(random.replay)")
+        #expect(failure(writeAll(writeEnd, [1, 2, 3])) == Errno(EBADF))
+    }
 }

@@ -52,13 +52,12 @@ final class ControlClient {
         var result: [Incoming] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         var budget = Self.readBudget
-        while budget > 0, !closed, disconnectReason == nil {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, budget)) }
-            if n == 0 { closed = true; break }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno != EAGAIN && errno != EWOULDBLOCK { closed = true }
-                break
+        reading: while budget > 0, !closed, disconnectReason == nil {
+            let n: Int
+            switch valueOrErrno({ chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, budget)) } }) {
+            case .success(let count) where count > 0: n = count
+            case .failure(let e) where e.wouldBlock: break reading
+            case .success, .failure: closed = true; break reading  // end of file, or a broken connection
             }
             budget -= n
             for byte in chunk[..<n] {
@@ -125,18 +124,20 @@ final class ControlClient {
 
     /// Writes what the socket takes now. Returns false if the client should be dropped.
     func flush(nowNs: Int64) -> Bool {
-        while hasOutput && disconnectReason == nil {
-            let n = output.withUnsafeBytes { raw in
-                let pending = UnsafeRawBufferPointer(rebasing: raw[outputStart...])
-                return send(fd, pending.baseAddress, pending.count, Int32(MSG_NOSIGNAL))
+        sending: while hasOutput && disconnectReason == nil {
+            let sent = valueOrErrno {
+                output.withUnsafeBytes { raw in
+                    let pending = UnsafeRawBufferPointer(rebasing: raw[outputStart...])
+                    return send(fd, pending.baseAddress, pending.count, Int32(MSG_NOSIGNAL))
+                }
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+            switch sent {
+            case .success(let n): outputStart += n
+            case .failure(let e) where e.wouldBlock: break sending
+            case .failure:
                 closed = true
                 return false
             }
-            outputStart += n
         }
         if !hasOutput {
             output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)

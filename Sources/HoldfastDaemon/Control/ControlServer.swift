@@ -36,61 +36,65 @@ final class ControlServer {
             try Self.removeStaleSocket(path)
             fd = try UnixSocket.make(SOCK_STREAM, nonBlocking: true, for: path)
         } catch {
-            Glibc.close(lockFD)
+            closeDescriptor(lockFD)
             throw DaemonError("\(error)")
         }
         listenFD = fd
-        let bound = (try? UnixSocket.withAddress(path) { bind(fd, $0, $1) }) ?? -1
-        guard bound == 0 else {
-            let e = errno
-            Glibc.close(listenFD); Glibc.close(lockFD)
-            throw DaemonError("\(path): bind failed: \(SystemError.describe(e))")
+        let bound = (try? UnixSocket.withAddress(path) { address, length in valueOrErrno { bind(fd, address, length) } })
+            ?? .failure(Errno(ENAMETOOLONG))
+        if case .failure(let e) = bound {
+            closeDescriptor(listenFD); closeDescriptor(lockFD)
+            throw DaemonError("\(path): bind failed: \(e)")
         }
         chmod(path, 0o660)
-        guard listen(listenFD, 16) == 0 else {
-            let e = errno
-            Glibc.close(listenFD); Glibc.close(lockFD); unlink(path)
-            throw DaemonError("\(path): listen failed: \(SystemError.describe(e))")
+        if case .failure(let e) = valueOrErrno({ listen(fd, 16) }) {
+            closeDescriptor(listenFD); closeDescriptor(lockFD); unlink(path)
+            throw DaemonError("\(path): listen failed: \(e)")
         }
         spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
     /// Takes the lock that makes this daemon the path's owner.
     private static func lock(_ lockPath: String) throws(DaemonError) -> Int32 {
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
-        guard fd >= 0 else { throw DaemonError("\(lockPath): cannot open the socket's lock file: \(SystemError.describe(errno))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            if e == EWOULDBLOCK {
+        let fd: Int32
+        switch valueOrErrno({ open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660) }) {
+        case .success(let opened): fd = opened
+        case .failure(let e): throw DaemonError("\(lockPath): cannot open the socket's lock file: \(e)")
+        }
+        if case .failure(let e) = valueOrErrno({ flock(fd, LOCK_EX | LOCK_NB) }) {
+            closeDescriptor(fd)
+            if e.wouldBlock {
                 throw DaemonError("\(lockPath): another holdfast daemon owns this socket path; stop it first or choose another socket")
             }
-            throw DaemonError("\(lockPath): cannot lock: \(SystemError.describe(e))")
+            throw DaemonError("\(lockPath): cannot lock: \(e)")
         }
         return fd
     }
 
     /// Removes a socket left by a daemon that died (we hold the lock, so no live daemon uses it).
     private static func removeStaleSocket(_ path: String) throws(DaemonError) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else {
-            if errno == ENOENT { return }
-            throw DaemonError("\(path): \(SystemError.describe(errno))")
+        let info: stat
+        switch fileStatus(path, followingLinks: false) {
+        case .success(let found): info = found
+        case .failure(let e) where e.code == ENOENT: return
+        case .failure(let e): throw DaemonError("\(path): \(e)")
         }
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {
             throw DaemonError("\(path) exists and is not a socket; not removing it (choose another socket path)")
         }
-        guard unlink(path) == 0 || errno == ENOENT else { throw DaemonError("\(path): cannot remove the stale socket: \(SystemError.describe(errno))") }
+        if case .failure(let e) = valueOrErrno({ unlink(path) }), e.code != ENOENT {
+            throw DaemonError("\(path): cannot remove the stale socket: \(e)")
+        }
     }
 
     /// Accepts waiting clients; `greeting` is the first line each gets.
     func accept(nowNs: Int64, greeting: () -> [UInt8]) {
         while true {
-            let fd = holdfast_accept_nonblocking(listenFD)
-            guard fd >= 0 else {
-                let e = errno
-                if e == EINTR { continue }
-                if e == EMFILE || e == ENFILE { shedAtDescriptorLimit() }
+            let fd: Int32
+            switch valueOrErrno({ holdfast_accept_nonblocking(listenFD) }) {
+            case .success(let accepted): fd = accepted
+            case .failure(let e):
+                if e.code == EMFILE || e.code == ENFILE { shedAtDescriptorLimit() }
                 return
             }
             if atDescriptorLimit {
@@ -100,7 +104,7 @@ final class ControlServer {
             guard clients.count < Self.maxClients else {
                 let message = Array("{\"type\":\"reply\",\"ok\":false,\"error\":\"too many clients (at most \(Self.maxClients))\"}\n".utf8)
                 _ = message.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-                Glibc.close(fd)
+                closeDescriptor(fd)
                 continue
             }
             let client = ControlClient(fd: fd, nowNs: nowNs)
@@ -117,9 +121,9 @@ final class ControlServer {
             log.error("control socket: out of file descriptors (\(clients.count) clients); refusing new clients until one goes")
         }
         guard spareFD >= 0 else { return }
-        Glibc.close(spareFD)
+        closeDescriptor(spareFD)
         let fd = Glibc.accept(listenFD, nil, nil)
-        if fd >= 0 { Glibc.close(fd) }
+        if fd >= 0 { closeDescriptor(fd) }
         spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
@@ -139,18 +143,18 @@ final class ControlServer {
         clients.removeAll { client in
             guard !client.flush(nowNs: nowNs) || client.closed else { return false }
             if let reason = client.disconnectReason { log.warning("control socket: disconnecting a client: \(reason)") }
-            Glibc.close(client.fd)
+            closeDescriptor(client.fd)
             return true
         }
     }
 
     /// Closes every client and the socket, removes the path, and lets go of the lock.
     func shutDown() {
-        for client in clients { Glibc.close(client.fd) }
+        for client in clients { closeDescriptor(client.fd) }
         clients.removeAll()
-        Glibc.close(listenFD)
+        closeDescriptor(listenFD)
         unlink(path)
-        if spareFD >= 0 { Glibc.close(spareFD) }
-        Glibc.close(lockFD)
+        if spareFD >= 0 { closeDescriptor(spareFD) }
+        closeDescriptor(lockFD)
     }
 }

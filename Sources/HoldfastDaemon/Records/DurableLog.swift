@@ -53,7 +53,7 @@ public final class DurableLog {
     public init(creating path: String, mode: mode_t = 0o640, calls: LogFileCalls = SystemLogFileCalls()) throws(SystemError) {
         self.path = path
         self.calls = calls
-        fd = try retryingOnInterrupt("create", path) { calls.create(path, mode: mode) }
+        fd = try valueOrErrno(lastError: { calls.lastError }) { calls.create(path, mode: mode) }.get("create", path)
         fchmod(fd, mode)  // the umask must not widen or narrow it
     }
 
@@ -63,15 +63,20 @@ public final class DurableLog {
     public init(resuming path: String, offset: Int, tail: [UInt8], mode: mode_t = 0o640) throws(SystemError) {
         self.path = path
         calls = SystemLogFileCalls()
-        fd = try retryingOnInterrupt("open", path) { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, mode) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { let e = errno; HoldfastPOSIX.close(fd); throw SystemError("stat", path, errno: e) }
+        fd = try valueOrErrno { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, mode) }.get("open", path)
+        let info: stat
+        switch fileStatus(descriptor: fd) {
+        case .success(let found): info = found
+        case .failure(let e):
+            closeDescriptor(fd)
+            throw SystemError("stat", path, errno: e.code)
+        }
         let already = max(0, min(tail.count, Int(info.st_size) - offset))
         writtenBytes = Int(info.st_size)
         if already < tail.count { pending = [Array(tail[already...])] }
     }
 
-    deinit { if fd >= 0 { HoldfastPOSIX.close(fd) } }
+    deinit { if fd >= 0 { closeDescriptor(fd) } }
 
     /// Records waiting to be written (non-zero only before a flush or while faulted).
     public var backlog: Int { pending.count }
@@ -91,13 +96,13 @@ public final class DurableLog {
     public func flush() -> Bool {
         guard fd >= 0 else { return pending.isEmpty }
         while let line = pending.first {
-            let n = line.withUnsafeBytes { raw in
-                calls.write(fd, UnsafeRawBufferPointer(rebasing: raw[pendingOffset...]))
-            }
-            if n < 0 {
-                let code = calls.lastError
-                if code == EINTR { continue }
-                fault = SystemError("write", path, errno: code)
+            let n: Int
+            switch valueOrErrno(lastError: { calls.lastError }, {
+                line.withUnsafeBytes { raw in calls.write(fd, UnsafeRawBufferPointer(rebasing: raw[pendingOffset...])) }
+            }) {
+            case .success(let written): n = written
+            case .failure(let e):
+                fault = SystemError("write", path, errno: e.code)
                 return false
             }
             needsSync = true
@@ -110,8 +115,8 @@ public final class DurableLog {
             }
         }
         if needsSync {
-            if calls.fsync(fd) != 0 {
-                fault = SystemError("fsync", path, errno: calls.lastError)
+            if case .failure(let e) = valueOrErrno(lastError: { calls.lastError }, { calls.fsync(fd) }) {
+                fault = SystemError("fsync", path, errno: e.code)
                 return false
             }
             needsSync = false
@@ -132,7 +137,7 @@ public final class DurableLog {
     /// Flushes what it can and closes. Returns what could not be written (see `unwritten`).
     public func close() -> [UInt8] {
         flush()
-        if fd >= 0 { HoldfastPOSIX.close(fd); fd = -1 }
+        if fd >= 0 { closeDescriptor(fd); fd = -1 }
         return unwritten
     }
 }

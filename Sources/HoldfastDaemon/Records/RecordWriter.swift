@@ -137,8 +137,8 @@ final class RecordWriter {
         }
 
         deinit {
-            Glibc.close(wakeFD)
-            Glibc.close(progressFD)
+            closeDescriptor(wakeFD)
+            closeDescriptor(progressFD)
         }
 
         func announceProgress() {
@@ -301,10 +301,11 @@ private final class WriterLoop {
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             prefix += "/" + component
-            if mkdir(prefix, 0o750) != 0 && errno != EEXIST { throw SystemError("mkdir", prefix, errno: errno) }
+            if case .failure(let e) = valueOrErrno({ mkdir(prefix, 0o750) }), e.code != EEXIST {
+                throw SystemError("mkdir", prefix, errno: e.code)
+            }
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw SystemError("stat", path, errno: errno) }
+        let info = try fileStatus(path).get("stat", path)
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw SystemError("use as the state directory", path, errno: ENOTDIR) }
     }
 

@@ -31,16 +31,16 @@ struct SpillReserve {
         fd = try retryingOnInterrupt("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o640) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            HoldfastPOSIX.close(fd)
+            closeDescriptor(fd)
             throw SystemError("open", path, errno: EINVAL)
         }
         if info.st_size < Self.size {
             let result = posix_fallocate(fd, 0, off_t(Self.size))
-            guard result == 0 else { HoldfastPOSIX.close(fd); throw SystemError("allocate", path, errno: result) }
+            guard result == 0 else { closeDescriptor(fd); throw SystemError("allocate", path, errno: result) }
         }
     }
 
-    func close() { HoldfastPOSIX.close(fd) }
+    func close() { closeDescriptor(fd) }
 
     /// What the last run left; empty for an empty or unreadable reserve.
     func read() -> [Entry] {
@@ -60,9 +60,9 @@ struct SpillReserve {
             if Self.encode(kept + [entry]).count <= Self.size { kept.append(entry) } else { rest.append(entry) }
         }
         let bytes = Self.encode(kept)
-        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        guard n == bytes.count else { throw SystemError("write", path, errno: n < 0 ? errno : EIO) }
-        guard fdatasync(fd) == 0 else { throw SystemError("fsync", path, errno: errno) }
+        let n = try valueOrErrno { bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } }.get("write", path)
+        guard n == bytes.count else { throw SystemError("write", path, errno: EIO) }  // the reserve's own blocks, so short means broken
+        _ = try valueOrErrno { fdatasync(fd) }.get("fsync", path)
         return rest
     }
 

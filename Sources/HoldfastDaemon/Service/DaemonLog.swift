@@ -85,16 +85,8 @@ public final class DaemonLog: Sendable {
         }
     }
 
-    /// Writes all of `text`, retrying short writes and EINTR; gives up on any other error.
+    /// Writes all of `text`; a log that cannot be written has nowhere to say so.
     private static func put(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            bytes = bytes.dropFirst(n)
-        }
+        writeAll(fd, text.utf8)
     }
 }
