@@ -171,7 +171,6 @@ public final class Watch {
                 // The client says "now": the press in progress is a PPT trial.
                 connection?.send(.ppt)
                 state.status = connection == nil ? "not connected" : "signal sent"
-            
             case UInt8(ascii: "t"):
                 connection?.send(.tare)
                 state.status = "taring: keep the sensor free"

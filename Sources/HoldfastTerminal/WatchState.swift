@@ -103,6 +103,7 @@ public struct WatchState: Sendable {
             trials[point] = list
             lastTrial = "PPT \(p.phase.rawValue) \(p.trial): " + String(format1: finite(p.forceN)) + " N at "
                 + String(format1: finite(p.rateNS)) + " N/s" + (p.valid ? "" : " NOT COUNTED: " + (text(p.why, limit: 80) ?? "?"))
+            status = lastTrial ?? ""  // the verdict where the therapist looks after a release
         case .alarm(let a):
             let wasAlarm = alarm
             alarm = a.on
