@@ -4,14 +4,9 @@ import HoldfastCore
 import HoldfastDaemon
 import HoldfastSensors
 import HoldfastSession
+import HoldfastTestSupport
 import Testing
 
-/// The repository's root, for the shipped files.
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
 
 @Suite("Configuration file")
 struct ConfigFileTests {

@@ -12,11 +12,7 @@ import Testing
 /// sessions for the flags the synthetic client does not raise.
 @Suite("Course of care")
 struct CourseOfCareTests {
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
+    static let root = repositoryRoot
 
     /// The five sessions replayed into `scratch`, with their truth.
     static func jd42(in scratch: ScratchDirectory) throws -> (paths: [String], truths: [GroundTruth]) {

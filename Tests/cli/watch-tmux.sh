@@ -28,13 +28,18 @@ screen_has() {
   return 1
 }
 
-"$holdfast" simulate "$root/Simulator/scenarios/over-pressure.scenario" --trace "$work/trace.csv" >/dev/null
-"$holdfast" daemon --bus emulated --emulate-trace "$work/trace.csv" --emulate-speed 4 --socket "$work/hf.sock" \
-  --state-dir "$work/sessions" --realtime-priority off 2>"$work/daemon.log" &
-daemon=$!
-for _ in $(seq 50); do [ -S "$work/hf.sock" ] && break; sleep 0.1; done
+# Plays SCENARIO at SPEED on a daemon with socket $work/NAME.sock and sessions in $work/NAME-sessions,
+# and opens the watch on it in tmux at 80×24.
+daemon_and_watch() {  # daemon_and_watch SCENARIO SPEED NAME
+  "$holdfast" simulate "$1" --trace "$work/$3.csv" >/dev/null
+  "$holdfast" daemon --bus emulated --emulate-trace "$work/$3.csv" --emulate-speed "$2" --socket "$work/$3.sock" \
+    --state-dir "$work/$3-sessions" --realtime-priority off 2>"$work/$3-daemon.log" &
+  daemon=$!
+  for _ in $(seq 50); do [ -S "$work/$3.sock" ] && break; sleep 0.1; done
+  tmux new-session -d -s "$session" -x 80 -y 24 "NO_COLOR= $holdfast watch --socket $work/$3.sock"
+}
 
-tmux new-session -d -s "$session" -x 80 -y 24 "NO_COLOR= $holdfast watch --socket $work/hf.sock"
+daemon_and_watch "$root/Simulator/scenarios/over-pressure.scenario" 4 hf
 if screen_has "PRESSURE +[0-9.]+ N" 10; then ok; else fail "pressure shown"; fi
 if screen_has "LEVEL +[0-9.]+ / 10" 5; then ok; else fail "level shown"; fi
 if screen_has "temporalis R" 5; then ok; else fail "point label from the session"; fi
@@ -79,12 +84,7 @@ hold 6
 ramp 0 1
 hold 30
 SCENARIO
-"$holdfast" simulate "$work/ppt.scenario" --trace "$work/ppt.csv" >/dev/null
-"$holdfast" daemon --bus emulated --emulate-trace "$work/ppt.csv" --emulate-speed 2 --socket "$work/ppt.sock" \
-  --state-dir "$work/ppt-sessions" --realtime-priority off 2>"$work/ppt-daemon.log" &
-daemon=$!
-for _ in $(seq 50); do [ -S "$work/ppt.sock" ] && break; sleep 0.1; done
-tmux new-session -d -s "$session" -x 80 -y 24 "NO_COLOR= $holdfast watch --socket $work/ppt.sock"
+daemon_and_watch "$work/ppt.scenario" 2 ppt
 if screen_has "PPT pre 1[5-7]\.[0-9] N \(1/3\)" 15; then ok; else fail "the button's trial counted for the point"; fi
 if screen_has "RAMP +[0-9.]+ N/s ok \(3\.0-7\.0\)" 15; then ok; else fail "ramp gauge against the band"; fi
 tmux send-keys -t "$session" s
