@@ -127,6 +127,8 @@ final class ReplayConsumer {
             return
         }
         lastNs = last.timestampNs
+        // A constant here, not a static: no lazy-initialisation check per sample.
+        let recorded: ChainEvents = [.holdCompleted, .trialCompleted, .gap, .signalWithoutContact, .signalRepeated]
         if let signals {
             // Between samples, like a live signal: each before the first sample at or after its time.
             var pending = signals.take(through: last.timestampNs)[...]
@@ -137,20 +139,17 @@ final class ReplayConsumer {
                     if outcome != .accepted { handle(ChainEvents(outcome), sample) }
                 }
                 let events = chain.process(sample)
-                if _slowPath(!events.isDisjoint(with: Self.recorded)) { handle(events, sample) }
+                if _slowPath(!events.isDisjoint(with: recorded)) { handle(events, sample) }
             }
             if _slowPath(!outcomes.isEmpty) { writeOutcomes(through: chain.lastTimeNs) }
             return
         }
         for sample in batch {
             let events = chain.process(sample)
-            if _slowPath(!events.isDisjoint(with: Self.recorded)) { handle(events, sample) }
+            if _slowPath(!events.isDisjoint(with: recorded)) { handle(events, sample) }
         }
         if _slowPath(!outcomes.isEmpty) { writeOutcomes(through: chain.lastTimeNs) }
     }
-
-    /// The events that become records (or errors).
-    static let recorded: ChainEvents = [.holdCompleted, .trialCompleted, .gap, .signalWithoutContact, .signalRepeated]
 
     private func handle(_ events: ChainEvents, _ sample: Sample) {
         if events.contains(.gap) { recordGap(at: sample.timestampNs, silentNs: chain.lastGapNs) }

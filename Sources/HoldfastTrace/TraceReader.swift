@@ -286,14 +286,12 @@ public final class TraceReader {
         guard (1...(columns - 1)).contains(commaCount) else {
             throw fail(.fieldCount(expected: columns == 2 ? "2" : columns == 3 ? "2 or 3" : "2 to 4", found: commaCount + 1))
         }
-        // Where field n ends (no array: this path also takes every row with a label or a space).
-        func end(_ n: Int) -> Int { n >= commaCount ? row.count : n == 0 ? commas.0 : n == 1 ? commas.1 : commas.2 }
-        func field(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
-            guard n <= commaCount else { return nil }
-            return UnsafeBufferPointer(rebasing: row[(n == 0 ? 0 : end(n - 1) + 1)..<end(n)])
-        }
-        let timeField = Self.trim(field(0) ?? UnsafeBufferPointer(rebasing: row[0..<0]), skippingBOM: false)
-        let forceField = Self.trim(field(1) ?? UnsafeBufferPointer(rebasing: row[0..<0]), skippingBOM: false)
+        // Where each field ends (no array: this path also takes every row with a label or a space).
+        let end1 = commaCount >= 2 ? commas.1 : row.count, end2 = commaCount >= 3 ? commas.2 : row.count
+        let timeField = Self.trim(UnsafeBufferPointer(rebasing: row[..<commas.0]), skippingBOM: false)
+        let forceField = Self.trim(UnsafeBufferPointer(rebasing: row[(commas.0 + 1)..<end1]), skippingBOM: false)
+        let third = commaCount >= 2 ? UnsafeBufferPointer(rebasing: row[(end1 + 1)..<end2]) : nil
+        let fourth = commaCount >= 3 ? UnsafeBufferPointer(rebasing: row[(end2 + 1)...]) : nil
 
         let timeNs = try number(timeField, column: "time_s", scale: Self.timeScale)
         let counts = try number(forceField, column: "force_n", scale: Self.countScale)
@@ -306,7 +304,7 @@ public final class TraceReader {
         }
         previousTimeNs = timeNs
         var flags: SampleFlags = []
-        if hasEventColumn, let event = field(hasPointColumn ? 3 : 2) {
+        if hasEventColumn, let event = hasPointColumn ? fourth : third {
             let text = Self.trim(event, skippingBOM: false)
             if !text.isEmpty {
                 guard text.elementsEqual("ppt".utf8) else {
@@ -315,7 +313,7 @@ public final class TraceReader {
                 flags.insert(.signal)
             }
         }
-        if hasPointColumn, let point = field(2) {
+        if hasPointColumn, let point = third {
             try setLabel(point, at: timeNs, onPoint: onPoint)
         }
         return Sample(timestampNs: timeNs, raw: Int32(counts), flags: flags)
