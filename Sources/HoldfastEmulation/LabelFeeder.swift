@@ -29,11 +29,7 @@ public final class LabelFeeder: Sendable {
             throw error
         }
         wake = (fds[0], fds[1])
-        // Started before the daemon blocks its signals for its signalfd: this thread must never be the one
-        // the kernel delivers SIGTERM to (the process would die instead of closing its session).
-        _ = try withSignalsBlocked { () throws(SystemError) in
-            try JoinableThread(name: "label feeder") { [self] in run() }  // detached: runs as long as the process
-        }
+        _ = try JoinableThread(name: "label feeder") { [self] in run() }  // detached: runs as long as the process
     }
 
     /// Queues a label to send (any thread; never blocks).

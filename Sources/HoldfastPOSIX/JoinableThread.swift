@@ -55,10 +55,22 @@ public final class JoinableThread<Result: Sendable> {
 /// that takes a `sending` parameter.
 private protocol ThreadMain: AnyObject { func main() }
 
+/// Starts the thread with every asynchronous signal blocked (it inherits the mask
+/// it is created with): signals belong to the thread that waits for them on a
+/// signalfd (the daemon's and the watch's event loops). Otherwise the kernel may
+/// pick a worker started before the signals were blocked (the log writer, a label
+/// feeder) for a SIGTERM, whose default action ends the process before it
+/// closes its session. Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) stay
+/// open, so a crash in any thread still reaches the runtime's backtracer.
 private func startThread(name: String, _ entry: any ThreadMain) throws(SystemError) -> pthread_t {
     final class Context { let entry: any ThreadMain; init(_ entry: any ThreadMain) { self.entry = entry } }
     let context = Unmanaged.passRetained(Context(entry)).toOpaque()
     var handle = pthread_t()
+    var workerMask = sigset_t(), callersMask = sigset_t()
+    sigfillset(&workerMask)
+    for fault in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP] { sigdelset(&workerMask, fault) }
+    pthread_sigmask(SIG_BLOCK, &workerMask, &callersMask)
+    defer { pthread_sigmask(SIG_SETMASK, &callersMask, nil) }
     let created = nothingOrErrno {
         pthread_create(&handle, nil, { context in
             Unmanaged<Context>.fromOpaque(context!).takeRetainedValue().entry.main()
@@ -94,23 +106,6 @@ public final class Handoff<Value>: Sendable {
         value = nil
         return result
     }
-}
-
-/// Runs `body` — which starts threads — with every signal blocked on the
-/// calling thread, then restores the mask. A thread inherits the mask it is
-/// created with, so one started inside is never the thread the kernel picks
-/// for a process signal: SIGTERM stays for the one that waits for it (the
-/// daemon's signalfd) instead of killing the process from a helper thread
-/// (a log writer, a feeder) before the session is closed.
-public func withSignalsBlocked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-    var all = sigset_t(), previous = sigset_t()
-    sigfillset(&all)  // cannot fail: no signal number is named
-    // Fails only for a wrong `how` (EINVAL): our bug.
-    if case .failure(let e) = nothingOrErrno({ pthread_sigmask(SIG_BLOCK, &all, &previous) }) {
-        preconditionFailure("pthread_sigmask: \(e)")
-    }
-    defer { _ = nothingOrErrno { pthread_sigmask(SIG_SETMASK, &previous, nil) } }
-    return try body()
 }
 
 /// Gives up the processor; a spinning side of a ring uses it when there is nothing to do.

@@ -67,7 +67,8 @@ if grep -qE "^hold  temporalis R .* s  mean" "$work/plain.txt"; then ok; else fa
 
 kill -TERM "$daemon"
 wait "$daemon"
-if [ $? -eq 0 ]; then ok; else fail "daemon exits cleanly"; fi
+status=$?
+if [ $status -eq 0 ]; then ok; else fail "daemon exits cleanly (exit $status)"; tail -n 20 "$work/hf-daemon.log"; fi
 daemon=""
 
 # Test, treat, retest: a trial signalled by the emulated button (the trace's ppt row), one by the
@@ -101,7 +102,8 @@ if screen_has "error: pain 12.0 is out of range" 5; then ok; else fail "an outco
 tmux send-keys -t "$session" q
 kill -TERM "$daemon"
 wait "$daemon"
-if [ $? -eq 0 ]; then ok; else fail "daemon exits cleanly after the PPT session"; fi
+status=$?
+if [ $status -eq 0 ]; then ok; else fail "daemon exits cleanly after the PPT session (exit $status)"; tail -n 20 "$work/ppt-daemon.log"; fi
 daemon=""
 if grep -q '"type":"outcome","t_s":[0-9.]*,"kind":"pain","value":6,"when":"morning"' "$work"/ppt-sessions/*.jsonl \
    && [ "$(grep -c '"type":"ppt"' "$work"/ppt-sessions/*.jsonl)" -eq 2 ]; then ok; else fail "trials and outcome in the session file"; fi

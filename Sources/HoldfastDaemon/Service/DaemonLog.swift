@@ -31,9 +31,8 @@ public final class DaemonLog: Sendable {
         journal = environment["JOURNAL_STREAM"] != nil
         wakeFD = holdfast_eventfd()
         guard wakeFD >= 0 else { return }
-        // Signals are the event loop's (through its signalfd): this thread, started before the daemon
-        // blocks them, must never be the one the kernel picks to deliver SIGTERM to.
-        let detached = withSignalsBlocked { try? JoinableThread(name: "log") { [self] in run() } }
+        // Started before the daemon blocks its signals; JoinableThread starts it with them blocked.
+        let detached = try? JoinableThread(name: "log") { [self] in run() }
         _ = detached  // runs detached: at exit it may be stuck on a reader that never reads
     }
 
