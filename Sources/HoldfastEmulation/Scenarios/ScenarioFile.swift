@@ -6,7 +6,7 @@ import HoldfastSession
 public enum ScenarioFile {
     /// Reads and parses a scenario; its name is the file name without ".scenario".
     public static func load(_ path: String) throws -> Scenario {
-        let text = try String(decoding: try readFile(path, limit: 1 << 20), as: UTF8.self)
+        let text = String(decoding: try readFile(path, limit: 1 << 20), as: UTF8.self)
         var name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".scenario") { name.removeLast(".scenario".count) }
         return try Scenario(parsing: text, name: name, source: path)
