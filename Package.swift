@@ -6,12 +6,13 @@ import PackageDescription
 //
 //   6  holdfast            the command: argument parsing and wiring only (it builds the daemon's sensor)
 //   5  HoldfastReplay    ─► Emulation, Trace, Session, Sensors
-//      HoldfastConfig    ─► Daemon, Emulation, Sensors
+//      HoldfastConfig    ─► Daemon, Emulation, Sensors, Session
 //   4  HoldfastDaemon    ─► Protocol, Session, Linux, Sensors, CLinux    (never Emulation)
 //      HoldfastEmulation ─► Protocol (its label feeder is a client), Session, Trace, Sensors
-//      HoldfastTerminal  ─► Protocol, CLinux
+//      HoldfastTerminal  ─► Protocol, Session, CLinux
 //   3  HoldfastProtocol  ─► Session, JSON
 //      HoldfastSync      ─► Session, JSON   (the sync's engine; the PostgreSQL side is in Sync/)
+//      HoldfastReport    ─► Session                          (a client's course of care: text, CSV, HTML)
 //   2  HoldfastSession   ─► JSON
 //      HoldfastLinux     ─► Sensors, CI2C, CGPIOD, CLinux
 //   1  HoldfastJSON    HoldfastTrace    HoldfastSensors                   (─► POSIX, Core)
@@ -36,6 +37,7 @@ let package = Package(
         .library(name: "HoldfastProtocol", targets: ["HoldfastProtocol"]),
         // For holdfast-sync in Sync/ (a separate package: postgres-nio needs a newer Swift than trixie's).
         .library(name: "HoldfastSync", targets: ["HoldfastSync"]),
+        .library(name: "HoldfastReport", targets: ["HoldfastReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,6 +67,8 @@ let package = Package(
         // Session files into a database, each record once: settings, engine, status, schema (no database client:
         // holdfast-sync in Sync/ brings postgres-nio, so the daemon never links it).
         .target(name: "HoldfastSync", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastJSON", "HoldfastSession"]),
+        // A client's course of care across sessions: the terminal table, CSV, and HTML with inline SVG plots.
+        .target(name: "HoldfastReport", dependencies: ["HoldfastCore", "HoldfastSession"]),
         // Emulated chips with faults, virtual and scaled clocks, scenarios, their traces and ground truth,
         // a played session and its label feeder. Never imported by the daemon.
         .target(name: "HoldfastEmulation",
@@ -80,15 +84,16 @@ let package = Package(
                                "HoldfastProtocol", "HoldfastJSON", "CLinux"]),
         // The configuration file and the calibration file: keys declared once, for the parser, flags and docs.
         .target(name: "HoldfastConfig",
-                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastDaemon", "HoldfastEmulation"]),
+                dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastSensors", "HoldfastDaemon", "HoldfastEmulation",
+                               "HoldfastSession"]),
         // The therapist's live view: a screen model (state in, lines out) and a thin terminal writer.
-        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastProtocol", "HoldfastJSON", "CLinux"]),
+        .target(name: "HoldfastTerminal", dependencies: ["HoldfastCore", "HoldfastPOSIX", "HoldfastProtocol", "HoldfastSession", "HoldfastJSON", "CLinux"]),
         .executableTarget(
             name: "holdfast",
             dependencies: [
                 "HoldfastReplay", "HoldfastEmulation", "HoldfastLinux", "HoldfastDaemon", "HoldfastConfig",
                 "HoldfastTerminal", "HoldfastProtocol", "HoldfastSession", "HoldfastTrace", "HoldfastSensors",
-                "HoldfastCore", "HoldfastPOSIX",
+                "HoldfastCore", "HoldfastPOSIX", "HoldfastReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -114,5 +119,7 @@ let package = Package(
         .testTarget(name: "HoldfastDaemonTests",
                     dependencies: ["HoldfastDaemon", "HoldfastConfig", "HoldfastEmulation", "HoldfastTestSupport"]),
         .testTarget(name: "HoldfastTerminalTests", dependencies: ["HoldfastTerminal", "HoldfastTestSupport"]),
+        .testTarget(name: "HoldfastReportTests",
+                    dependencies: ["HoldfastReport", "HoldfastReplay", "HoldfastEmulation", "HoldfastSession", "HoldfastTestSupport"]),
     ]
 )

@@ -101,6 +101,34 @@ public enum ConfigKeys {
             + "`vanish@14+2,nack@30+0.1,stuck@40+1,saturate@50+0.5,latency=300us`") { s, v throws(ConfigValueError) in
             do throws(FaultPlanError) { s.sensor.emulateFaults = try FaultPlan(parsing: v) } catch { throw ConfigValueError(reason: error.description) }
         },
+        key("ppt_button", "CHIP:OFFSET", "none",
+            "a push button or foot pedal the client presses at the first pain (a PPT trial's signal); both edges, debounced") {
+            s, v throws(ConfigValueError) in s.daemon.pptButton = v.isEmpty ? nil : try line(v)
+        },
+        key("ppt_button_active", "low|high", "`low`", "the level while pressed (`low`: a button to ground with a pull-up)") {
+            s, v throws(ConfigValueError) in
+            guard v == "low" || v == "high" else { throw ConfigValueError(reason: "\"\(v)\" is not low or high") }
+            s.daemon.pptButtonActiveLow = v == "low"
+        },
+        key("ppt_button_debounce_ms", "MS", "30", "edges closer than this after another are the contact bouncing") {
+            s, v throws(ConfigValueError) in s.daemon.pptButtonDebounceMs = try number(v, 1...1000)
+        },
+        key("ppt_rate", "RATE", "`5N/s`",
+            "the PPT ramp asked for, in `N/s` or `kPa/s` (kPa/s needs `probe_area_cm2`); 50 kPa/s on 1 cm² is 5 N/s") {
+            s, v throws(ConfigValueError) in s.pptRateText = v
+        },
+        key("ppt_rate_tolerance_pct", "PCT", "40", "a trial whose ramp strays further from `ppt_rate` is recorded as not valid") {
+            s, v throws(ConfigValueError) in s.daemon.ppt.tolerance = try number(v, 1...99) / 100
+        },
+        key("ppt_trials", "N", "3", "PPT trials per point and phase (pre, post); the point's threshold is the mean of the valid ones") {
+            s, v throws(ConfigValueError) in s.daemon.ppt.trials = Int(try number(v, 1...20))
+        },
+        key("probe_area_cm2", "CM2|none", "none", "the probe's contact area: thresholds also in kPa") {
+            s, v throws(ConfigValueError) in s.daemon.ppt.probeAreaCm2 = v == "none" ? nil : try number(v, 0.01...100)
+        },
+        key("mdc_pct", "PCT", "20", "minimal detectable change of a PPT: a smaller change between pre and post is not a change") {
+            s, v throws(ConfigValueError) in s.daemon.ppt.mdcFraction = try number(v, 1...500) / 100
+        },
         key("client", "PSEUDONYM", "none", "pseudonym for the first session's file name") { s, v throws(ConfigValueError) in
             do throws(ClientPseudonym.Invalid) { s.daemon.client = v.isEmpty ? nil : try ClientPseudonym.validated(v) } catch { throw ConfigValueError(reason: error.reason) }
         },

@@ -2,6 +2,7 @@ import HoldfastCore
 import HoldfastDaemon
 import HoldfastEmulation
 import HoldfastSensors
+import HoldfastSession
 
 /// Where the sensor is and how to read it: a chip on an I2C adapter, or
 /// (`bus = emulated`) a trace played into an emulated chip in real time.
@@ -34,6 +35,8 @@ public struct SensorSettings: Sendable {
 public struct HoldfastSettings: Sendable {
     public var daemon = DaemonConfig()
     public var sensor = SensorSettings()
+    /// `ppt_rate` as given: in kPa/s it depends on `probe_area_cm2`, which may come later.
+    public var pptRateText: String?
 
     /// Where each key was last set, so that a check of keys together (a rate the
     /// chip does not have) can still name the file and line, or the flag.
@@ -72,6 +75,12 @@ public struct HoldfastSettings: Sendable {
         func fail(_ key: String, _ reason: String) -> ConfigError {
             ConfigError(origins[key] ?? .defaults, key: key, reason: reason)
         }
+        var result = self
+        if let text = pptRateText {
+            do { result.daemon.ppt.rateNPerS = try PPTPolicy.rate(parsing: text, probeAreaCm2: daemon.ppt.probeAreaCm2) }
+            catch { throw fail("ppt_rate", error.description) }
+        }
+        do { _ = try result.daemon.ppt.validated() } catch { throw fail("ppt_rate", error.description) }
         let rules = daemon.holdRules
         do { _ = try rules.validated(); _ = try rules.thresholds(for: daemon.scale).validated() } catch {
             throw fail(Self.thresholdKey(error, setting: origins), "thresholds: \(error)")
@@ -93,7 +102,7 @@ public struct HoldfastSettings: Sendable {
         do { _ = try BiquadCoefficients.criticallyDampedLowPass(cutoffHz: daemon.cutoffHz, sampleRateHz: rate) } catch {
             throw fail(origins["cutoff_hz"] != nil || origins["rate_hz"] == nil ? "cutoff_hz" : "rate_hz", "\(error)")
         }
-        return self
+        return result
     }
 
     /// The key a threshold error is about.

@@ -29,4 +29,6 @@ public struct SampleFlags: OptionSet, BitwiseCopyable, Sendable {
     public static let saturated = SampleFlags(rawValue: 1 << 0)
     /// Samples are missing before this one (a dropout or a bus error).
     public static let afterGap = SampleFlags(rawValue: 1 << 1)
+    /// The client signalled "now" at this sample (a trace's `ppt` event): the contact is a PPT trial.
+    public static let signal = SampleFlags(rawValue: 1 << 2)
 }

@@ -41,8 +41,12 @@ public final class Daemon {
     private let sessions: Sessions
     private let frames: FrameEncoder
     private var commands: CommandHandler?
+    /// The client's signal button, when there is one, made here and handed to its thread by `run`.
+    private let buttonLoop: Handoff<ButtonReader>?
     private var acquisitionThread: JoinableThread<Void>?
     private var coreThread: JoinableThread<Void>?
+    private var buttonThread: JoinableThread<Void>?
+    private let stopButton = StopFlag()
     private let stopAcquisition = StopFlag()
     /// Set (from any thread) to make `run` finish as on SIGTERM, within one frame interval: for a
     /// daemon run inside another program, e.g. a test. Signals are the usual way.
@@ -95,6 +99,19 @@ public final class Daemon {
         let loop = CoreLoop(ring: ring, chain: chain, alarmLevel: config.alarmLevel, events: events)
         core = loop.link
         coreLoop = Handoff(loop)
+        // A configured line wins over the one an emulated source brings (which is Sendable: the
+        // emulation presses it from its own thread).
+        var button: InputLine? = sensor.signalButton
+        if let address = config.pptButton {
+            do { button = try GPIOInputLine(chip: address.chip, offset: address.offset) }
+            catch { throw DaemonError("ppt_button: \(error)") }
+        }
+        let debouncer = ButtonDebouncer(activeLow: config.pptButtonActiveLow, debounceNs: Int64(config.pptButtonDebounceMs * 1e6))
+        if let button {
+            buttonLoop = Handoff(ButtonReader(line: button, debouncer: debouncer, core: core, stop: stopButton, log: log))
+        } else {
+            buttonLoop = nil
+        }
         let acquisition = Acquisition(sensor: sensor.driver, line: sensor.line, clock: sensor.clock, ring: ring, log: log)
         acquisitionStatistics = acquisition.statistics
         acquisitionLoop = Handoff(AcquisitionLoop(acquisition: acquisition, owner: sensor.owner))
@@ -108,10 +125,10 @@ public final class Daemon {
         server = try ControlServer(path: config.socketPath, log: log)
         do { writer = try RecordWriter(directory: config.stateDirectory, calls: fileCalls, log: log) }
         catch { server.shutDown(); throw DaemonError("record writer: \(error)") }
-        sessions = Sessions(writer: writer, directory: config.stateDirectory, log: log)
+        sessions = Sessions(writer: writer, directory: config.stateDirectory, ppt: config.ppt, log: log)
         frames = FrameEncoder(live: core.live, acquisition: acquisitionStatistics, ring: ring, clock: clock,
                               treatment: treatment, sessions: sessions, writer: writer, alarmOutput: alarmOutput,
-                              sensorName: sensorName, alarmLevel: config.alarmLevel)
+                              sensorName: sensorName, alarmLevel: config.alarmLevel, ppt: config.ppt)
         commands = CommandHandler(treatment: treatment, sessions: sessions, core: core, frames: frames, log: log,
                                   startSession: { [unowned self] client in startSession(client: client) },
                                   endSession: { [unowned self] in endSession() })
@@ -132,6 +149,10 @@ public final class Daemon {
                 withExtendedLifetime(acquisition.owner) { acquisition.acquisition.run(until: { stop.isSet }) }
             }
             coreThread = try JoinableThread(name: "core") { core.run() }
+            if let button = buttonLoop?.take() {
+                log.info(button.description)
+                buttonThread = try JoinableThread(name: "signal button") { button.run() }
+            }
         } catch {
             log.error("cannot start threads: \(error)")
             return 1
@@ -208,12 +229,13 @@ public final class Daemon {
         let signalConfig = treatment.signalConfig
         let sensorName = self.sensorName
         let delay = delayNs
+        let ppt = config.ppt
         let now = clock.nowNs()
         sessions.start(client: client, time: SessionTimeBase(originNs: now, delayNs: delay),
                        samplesSoFar: core.live.snapshot.samples, point: treatment.timeline.label(at: now)) { source in
             var s = source
             s.sensor = sensorName
-            return SessionEncoding.header(source: s, config: signalConfig, delayNs: delay)
+            return SessionEncoding.header(source: s, config: signalConfig, delayNs: delay, ppt: ppt)
         }
     }
 
@@ -242,6 +264,23 @@ public final class Daemon {
                 if let session {
                     let (line, ticket) = session.hold(record, timeline: treatment.timeline, scale: treatment.scale)
                     awaitingDisk.append((ticket, DaemonMessage.hold(line).line, clock.nowNs()))
+                }
+            case .trial(let record):
+                if let session {
+                    let (line, ticket) = session.trial(record, timeline: treatment.timeline)
+                    awaitingDisk.append((ticket, DaemonMessage.ppt(line).line, clock.nowNs()))
+                    log.info("PPT trial: \(DecimalText.fixed(line.forceN, decimals: 1)) N at \(DecimalText.fixed(line.rateNS, decimals: 1)) N/s"
+                        + (line.why.map { " (not counted: \($0))" } ?? ""))
+                }
+            case .signal(let outcome, _):
+                switch outcome {
+                case .accepted:
+                    notify(DaemonMessage.Notice(about: "ppt", ok: true, message: "signal: this press is a PPT trial; release to record it"))
+                case .noContact:
+                    notify(DaemonMessage.Notice(about: "ppt", ok: false,
+                                                message: "signal with no contact: nothing is being pressed (the client signals during a press)"))
+                case .repeated:
+                    notify(DaemonMessage.Notice(about: "ppt", ok: false, message: "this press already has the client's signal; the first counts"))
                 }
             case .touch:
                 session?.touch()
@@ -308,6 +347,8 @@ public final class Daemon {
     private func shutdown() -> Int32 {
         notifier.notify("STOPPING=1")
         stopAcquisition.set()
+        stopButton.set()
+        buttonThread?.join()
         acquisitionThread?.join()
         core.stop()
         coreThread?.join()

@@ -1,5 +1,6 @@
 import HoldfastCore
 import HoldfastSensors
+import HoldfastSession
 
 /// What the daemon itself needs: where it keeps sessions and listens, the
 /// client's scale and the hold rules, the alarm, and how it runs. The sensor
@@ -23,6 +24,12 @@ public struct DaemonConfig: Sendable {
     public var frameHz = 25.0
     /// Pseudonym of the client for the first session.
     public var client: String?
+    /// How PPT trials are judged: the ramp and its band, trials per phase, the probe's area, the minimal detectable change.
+    public var ppt = PPTPolicy.standard
+    /// A push button or foot pedal the client signals "now" with; polarity and debounce.
+    public var pptButton: LineAddress?
+    public var pptButtonActiveLow = true
+    public var pptButtonDebounceMs = 30.0
 
     public init() {}
 }

@@ -2,8 +2,8 @@ import HoldfastPOSIX
 import HoldfastProtocol
 import Synchronization
 
-/// Sends a played session's point labels to the daemon over its control
-/// socket, as a therapist's key or foot pedal would: the daemon learns them
+/// Sends a played session's point labels (and scripted outcomes) to the daemon over its control
+/// socket, as a therapist's key, foot pedal or the watch's form would: the daemon learns them
 /// the way it learns any label, and never knows it is being fed a recording
 /// (gpsd's fake feeder, kept outside the daemon).
 ///
@@ -11,7 +11,7 @@ import Synchronization
 /// reaches a label's row: it only queues. A thread of its own sends, one
 /// `point` command each, retrying while the daemon is still starting.
 public final class LabelFeeder: Sendable {
-    private let pending = Mutex<[String]>([])
+    private let pending = Mutex<[ControlCommand]>([])
     /// A pipe: `enqueue` writes a byte, the sending thread waits to read one.
     private let wake: (read: Int32, write: Int32)
     private let socket: String
@@ -33,8 +33,11 @@ public final class LabelFeeder: Sendable {
     }
 
     /// Queues a label to send (any thread; never blocks).
-    public func enqueue(_ label: String) {
-        pending.withLock { $0.append(label) }
+    public func enqueue(_ label: String) { enqueue(command: .point(label)) }
+
+    /// Queues a command to send (any thread; never blocks).
+    public func enqueue(command: ControlCommand) {
+        pending.withLock { $0.append(command) }
         var one: UInt8 = 1
         // EAGAIN cannot happen (a blocking pipe); a full pipe would only block until the sender reads.
         _ = valueOrErrno { write(wake.write, &one, 1) }
@@ -44,24 +47,24 @@ public final class LabelFeeder: Sendable {
         while true {
             var byte: UInt8 = 0
             guard case .success = valueOrErrno({ read(wake.read, &byte, 1) }) else { return }  // blocks until woken
-            let labels = pending.withLock { list in
+            let commands = pending.withLock { list in
                 defer { list.removeAll() }
                 return list
             }
-            for label in labels { send(label) }
+            for command in commands { send(command) }
         }
     }
 
-    /// One `point` command; while the daemon is starting, tries again for up to 10 s.
-    private func send(_ label: String) {
+    /// One command; while the daemon is starting, tries again for up to 10 s.
+    private func send(_ command: ControlCommand) {
         let deadline = monotonicNanoseconds() + 10_000_000_000
         while true {
-            switch DaemonRequest.send(.point(label), socket: socket) {
+            switch DaemonRequest.send(command, socket: socket) {
             case .success: return
             case .failure(.notRunning(_)) where monotonicNanoseconds() < deadline:
                 usleep(20_000)
             case .failure(let why):
-                log.warning("label feeder: point \"\(label)\" not sent: \(why)")
+                log.warning("label feeder: \(String(decoding: command.line(id: nil).dropLast(), as: UTF8.self)) not sent: \(why)")
                 return
             }
         }

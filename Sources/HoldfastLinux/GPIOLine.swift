@@ -4,7 +4,8 @@ import HoldfastSensors
 
 /// The libgpiod calls behind a line, as a seam (see ``I2CSyscalls``).
 public protocol GPIOCalls: AnyObject {
-    /// Requests `offset` on the chip at `path` for edge events (`output` false) or as an output.
+    /// Requests `offset` on the chip at `path` for edge events (`output` false; `edge` nil: both edges)
+    /// or as an output.
     func request(path: String, offset: UInt32, consumer: String, output: Bool, edge: Edge?, initial: Bool) -> OpaquePointer?
     /// 1 with an event, 0 on timeout, -1 on error.
     func waitEdge(_ line: OpaquePointer, timeoutNs: Int64, timestampNs: inout UInt64, rising: inout Bool) -> Int32
@@ -100,26 +101,26 @@ final class GPIORequest {
     }
 }
 
-/// The converter's data-ready pin as a GPIO line requested for edge events.
+/// A line requested for edge events, that survives its chip going away.
 ///
 /// When the chip goes away under the request (a USB bridge that carries both
 /// the I2C adapter and the data-ready line, unplugged), waits fail with
 /// ENODEV: the dead request is released, which lets the kernel free the chip,
 /// and the next wait requests the line again, finding the chip by its label
-/// under whatever gpiochipN it came back as. Until then waits fail and the
-/// acquisition polls.
-public final class GPIODataReadyLine: DataReadyLine {
+/// under whatever gpiochipN it came back as. Shared by the data-ready line
+/// and the client's signal button.
+final class GPIOEdgeWaiter {
     private let chip: String
     private let offset: UInt32
-    private let edge: Edge
+    /// nil: both edges.
+    private let edge: Edge?
     private let consumer: String
     private let calls: GPIOCalls
     private var request: GPIORequest?
     private var releasedByCaller = false
-    public private(set) var name: String
+    private(set) var name: String
 
-    public init(chip: String, offset: UInt32, edge: Edge, consumer: String = "holdfast",
-                calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+    init(chip: String, offset: UInt32, edge: Edge?, consumer: String, calls: GPIOCalls) throws(GPIOError) {
         self.chip = chip
         self.offset = offset
         self.edge = edge
@@ -130,20 +131,20 @@ public final class GPIODataReadyLine: DataReadyLine {
         name = request.name
     }
 
-    private static func request(chip: String, offset: UInt32, edge: Edge, consumer: String,
+    private static func request(chip: String, offset: UInt32, edge: Edge?, consumer: String,
                                 calls: GPIOCalls) throws(GPIOError) -> GPIORequest {
         try GPIORequest(chip: chip, offset: offset, consumer: consumer, output: false, edge: edge,
-                        initial: false, calls: calls, purpose: "request for \(edge) edge events")
+                        initial: false, calls: calls, purpose: "request for \(edge.map { "\($0)" } ?? "both") edge events")
     }
 
-    /// Releases the line now; later waits fail with EBADF. Idempotent.
-    public func release() {
+    func release() {
         releasedByCaller = true
         request?.release()
         request = nil
     }
 
-    public func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
+    /// The next edge's time and direction, or nil on timeout.
+    func wait(timeoutNs: Int64) throws(GPIOError) -> (timestampNs: Int64, rising: Bool)? {
         guard !releasedByCaller else { throw GPIOError("wait for edge", line: name, errno: EBADF) }
         let current: GPIORequest
         if let request {
@@ -159,8 +160,8 @@ public final class GPIODataReadyLine: DataReadyLine {
         switch valueOrErrno(lastError: { calls.lastError }, {
             calls.waitEdge(handle, timeoutNs: timeoutNs, timestampNs: &timestamp, rising: &rising)
         }) {
-        case .success(0): return .timeout
-        case .success: return .edge(timestampNs: Int64(timestamp))
+        case .success(0): return nil
+        case .success: return (Int64(timestamp), rising)
         case .failure(let e):
             if e.code == ENODEV {  // the chip is gone: let it go, ask again next time
                 current.release()
@@ -168,6 +169,44 @@ public final class GPIODataReadyLine: DataReadyLine {
             }
             throw GPIOError("wait for edge", line: name, errno: e.code)
         }
+    }
+}
+
+/// The converter's data-ready pin as a GPIO line requested for edge events
+/// (which survives its chip going away: ``GPIOEdgeWaiter``).
+public final class GPIODataReadyLine: DataReadyLine {
+    private let waiter: GPIOEdgeWaiter
+    public var name: String { waiter.name }
+
+    public init(chip: String, offset: UInt32, edge: Edge, consumer: String = "holdfast",
+                calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+        waiter = try GPIOEdgeWaiter(chip: chip, offset: offset, edge: edge, consumer: consumer, calls: calls)
+    }
+
+    /// Releases the line now; later waits fail with EBADF. Idempotent.
+    public func release() { waiter.release() }
+
+    public func waitForEdge(timeoutNs: Int64) throws(GPIOError) -> EdgeWait {
+        guard let e = try waiter.wait(timeoutNs: timeoutNs) else { return .timeout }
+        return .edge(timestampNs: e.timestampNs)
+    }
+}
+
+/// A push button or foot pedal on a GPIO input, both edges (the debouncer
+/// needs the releases too), for the client's "now".
+public final class GPIOInputLine: InputLine {
+    private let waiter: GPIOEdgeWaiter
+    public var name: String { waiter.name }
+
+    public init(chip: String, offset: UInt32, consumer: String = "holdfast", calls: GPIOCalls = LibGPIOD()) throws(GPIOError) {
+        waiter = try GPIOEdgeWaiter(chip: chip, offset: offset, edge: nil, consumer: consumer, calls: calls)
+    }
+
+    public func release() { waiter.release() }
+
+    public func waitForChange(timeoutNs: Int64) throws(GPIOError) -> LineChange {
+        guard let e = try waiter.wait(timeoutNs: timeoutNs) else { return .timeout }
+        return .edge(timestampNs: e.timestampNs, rising: e.rising)
     }
 }
 

@@ -90,18 +90,21 @@ private func startThread(name: String, _ entry: any ThreadMain) throws(SystemErr
 /// For objects made in one method and started in another (the daemon makes
 /// its loops when it is built and starts them in `run`).
 public final class Handoff<Value>: Sendable {
-    private let slot: Mutex<Value?>
+    // Not a Mutex<Value?>: Swift 6.0.3's IRGen crashes on one in a generic class initialised
+    // from the parameter ("Not a nested archetype"). The flag makes `take` once-only; the value
+    // is written only here, before the Handoff can reach another thread, and read only by the
+    // one `take` that wins the flag.
+    private nonisolated(unsafe) var value: Value?
+    private let taken = Atomic<Bool>(false)
 
-    public init(_ value: consuming sending Value) { slot = Mutex(value) }
+    public init(_ value: consuming sending Value) { self.value = value }
 
     /// The value, the first time; nil after.
     public func take() -> sending Value? {
-        // Not `$0.take()`: Swift 6.0 rejects that form ("'inout sending' parameter cannot be task-isolated").
-        slot.withLock { value in
-            let taken = value
-            value = nil
-            return taken
-        }
+        guard !taken.exchange(true, ordering: .acquiringAndReleasing) else { return nil }
+        let result = value
+        value = nil
+        return result
     }
 }
 

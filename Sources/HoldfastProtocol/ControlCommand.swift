@@ -1,5 +1,6 @@
 import HoldfastJSON
 import HoldfastCore
+import HoldfastSession
 
 /// A command to the daemon: what clients send and the daemon validates, in
 /// one place (the daemon, `holdfast send`, the watch, the label feeder and
@@ -13,6 +14,10 @@ public enum ControlCommand: Equatable, Sendable {
     case endSession
     case mark(note: String?)
     case status
+    /// The client signalled "now": the press in progress is a PPT trial.
+    case ppt
+    /// What the client reports (pain, a key movement, sleep, a note).
+    case outcome(Outcome)
 
     public struct Parsed: Sendable, Equatable {
         public var command: ControlCommand
@@ -79,6 +84,11 @@ public enum ControlCommand: Equatable, Sendable {
             return .success(Parsed(command: .mark(note: note), id: id))
         case "status":
             return .success(Parsed(command: .status, id: id))
+        case "ppt":
+            return .success(Parsed(command: .ppt, id: id))
+        case "outcome":
+            do { return .success(Parsed(command: .outcome(try Outcome(fields: object)), id: id)) }
+            catch { return fail("outcome: \(error)") }
         default:
             return fail("unknown cmd \"\(cmd.prefix(32))\"")
         }
@@ -102,6 +112,8 @@ extension ControlCommand {
         case .endSession: object = ["cmd": "session", "action": "end"]
         case .mark(let note): object = ["cmd": "mark"]; if let note { object["note"] = note }
         case .status: object = ["cmd": "status"]
+        case .ppt: object = ["cmd": "ppt"]
+        case .outcome(let outcome): object = outcome.fields; object["cmd"] = "outcome"
         }
         if let id { object["id"] = id }
         return Array((JSON.text(object) + "\n").utf8)

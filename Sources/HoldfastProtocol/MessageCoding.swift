@@ -6,7 +6,7 @@ import HoldfastSession
 /// wrong with a line.
 extension DaemonMessage: Codable {
     private enum Kind: String, Codable {
-        case hello, live, hold, alarm, alarmEnd = "alarm_end", notice, reply
+        case hello, live, hold, ppt, alarm, alarmEnd = "alarm_end", notice, reply
     }
 
     private enum TypeKey: String, CodingKey { case type }
@@ -17,6 +17,7 @@ extension DaemonMessage: Codable {
         case .hello: self = .hello(try Hello(from: decoder))
         case .live: self = .live(try LiveFrame(from: decoder))
         case .hold: self = .hold(try HoldLine(from: decoder))
+        case .ppt: self = .ppt(try PPTLine(from: decoder))
         case .alarm, .alarmEnd:
             var alarm = try Alarm(from: decoder)
             alarm.on = kind == .alarm
@@ -32,6 +33,7 @@ extension DaemonMessage: Codable {
         case .hello(let m): try container.encode(Kind.hello, forKey: .type); try m.encode(to: encoder)
         case .live(let m): try container.encode(Kind.live, forKey: .type); try m.encode(to: encoder)
         case .hold(let m): try container.encode(Kind.hold, forKey: .type); try m.encode(to: encoder)
+        case .ppt(let m): try container.encode(Kind.ppt, forKey: .type); try m.encode(to: encoder)
         case .alarm(let m): try container.encode(m.on ? Kind.alarm : .alarmEnd, forKey: .type); try m.encode(to: encoder)
         case .notice(let m): try container.encode(Kind.notice, forKey: .type); try m.encode(to: encoder)
         case .reply(let m): try container.encode(Kind.reply, forKey: .type); try m.encode(to: encoder)

@@ -10,6 +10,8 @@ public enum DaemonMessage: Sendable, Equatable {
     case live(LiveFrame)
     /// A hold, on disk (or a second late on a failing disk): the session file's record.
     case hold(HoldLine)
+    /// A PPT trial, on disk likewise: the session file's record.
+    case ppt(PPTLine)
     /// The over-pressure alarm went on (`on`) or off.
     case alarm(Alarm)
     case notice(Notice)
@@ -27,9 +29,20 @@ public enum DaemonMessage: Sendable, Equatable {
         public var endN: Double
         /// Only when the target zone lies below or within 1 N of the start force.
         public var warning: String?
+        /// The PPT ramp asked for (N/s) and how far it may stray (a fraction), trials per point and phase,
+        /// the probe's area (cm²) if known. Absent from daemons before PPT trials.
+        public var pptRateNS: Double?
+        public var pptTolerance: Double?
+        public var pptTrials: Int?
+        public var probeAreaCm2: Double?
 
         public init(sensor: String, scale: String, alarmLevel: Double, minHoldS: Double, startN: Double, endN: Double,
-                    warning: String?) {
+                    warning: String?, pptRateNS: Double? = nil, pptTolerance: Double? = nil, pptTrials: Int? = nil,
+                    probeAreaCm2: Double? = nil) {
+            self.pptRateNS = pptRateNS
+            self.pptTolerance = pptTolerance
+            self.pptTrials = pptTrials
+            self.probeAreaCm2 = probeAreaCm2
             self.sensor = sensor
             self.scale = scale
             self.alarmLevel = alarmLevel
@@ -42,6 +55,8 @@ public enum DaemonMessage: Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case `protocol`, sensor, scale, warning
             case alarmLevel = "alarm_level", minHoldS = "min_hold_s", startN = "start_n", endN = "end_n"
+            case pptRateNS = "ppt_rate_n_s", pptTolerance = "ppt_tolerance", pptTrials = "ppt_trials"
+            case probeAreaCm2 = "probe_area_cm2"
         }
     }
 
@@ -66,9 +81,19 @@ public enum DaemonMessage: Sendable, Equatable {
         /// Only while something is wrong that the therapist must see (not recording, a failing alarm output).
         public var fault: String?
         public var warning: String?
+        /// While pressing, before the client's signal: the mean slope since the onset (N/s), the ramp a PPT trial would record.
+        public var rampNS: Double?
+        /// The press in progress has the client's signal: it is a PPT trial.
+        public var signalled: Bool?
+        /// The hold is fading: more than 10 % below the level it established, and leaving the target zone.
+        public var fading: Bool?
 
         public init(id: String? = nil, tS: Double, forceN: Double, level: Double, zone: String, stage: String, holdS: Double,
-                    point: String?, alarm: Bool, session: String?, sensor: SensorStatus, fault: String?, warning: String?) {
+                    point: String?, alarm: Bool, session: String?, sensor: SensorStatus, fault: String?, warning: String?,
+                    rampNS: Double? = nil, signalled: Bool? = nil, fading: Bool? = nil) {
+            self.rampNS = rampNS
+            self.signalled = signalled
+            self.fading = fading
             self.id = id
             self.tS = tS
             self.forceN = forceN
@@ -85,8 +110,8 @@ public enum DaemonMessage: Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, level, zone, stage, point, alarm, session, sensor, fault, warning
-            case tS = "t_s", forceN = "force_n", holdS = "hold_s"
+            case id, level, zone, stage, point, alarm, session, sensor, fault, warning, signalled, fading
+            case tS = "t_s", forceN = "force_n", holdS = "hold_s", rampNS = "ramp_n_s"
         }
     }
 

@@ -33,8 +33,9 @@ public enum Replay {
         let reader: TraceReader
         do { reader = try TraceReader(path: options.tracePath) } catch { throw .trace(error.asDescription) }
         let timeline = PointTimeline()
+        let signals = PendingSignals()
         let producer: any ReplayProducer = if let chip = options.sensor {
-            try SensorProducer(chip: chip, reader: reader, timeline: timeline, options: options)
+            try SensorProducer(chip: chip, reader: reader, timeline: timeline, signals: signals, options: options)
         } else {
             try TraceProducer(reader: reader, timeline: timeline, path: options.tracePath)
         }
@@ -56,13 +57,21 @@ public enum Replay {
                 zeroTracking: options.zeroTracking ?? (options.sensor != nil)))
         } catch { throw .configuration("\(error)") }
 
+        let annotations: TraceAnnotations
+        do { annotations = try TraceAnnotations(metadata: reader.metadata) }
+        catch { throw .trace(TraceErrorDescription(text: "\(options.tracePath): \(error)", line: nil)) }
+        // Only a trace that can carry signals gets the PPT settings in its header (others' files stay as they were).
+        let ppt = reader.hasEventColumn ? options.ppt : nil
+
         let writer: SessionWriter?
         if let path = options.sessionPath {
             do { writer = try SessionWriter(path: path, sparing: input) } catch { throw .session(path: path, error.description) }
             var source = SessionSource(kind: producer.sourceKind, trace: lastPathComponent(options.tracePath),
                                        scenario: reader.metadata.first(where: { $0.key == "scenario" })?.value)
             source.sensor = options.sensor?.rawValue
-            do { try writer?.append(SessionEncoding.header(source: source, config: chain.config, delayNs: chain.delayNs)) }
+            source.client = annotations.client
+            source.date = annotations.date
+            do { try writer?.append(SessionEncoding.header(source: source, config: chain.config, delayNs: chain.delayNs, ppt: ppt)) }
             catch { writer?.abandon(reason: SessionEncoding.error(error.description)); throw .session(path: path, error.description) }
         } else {
             writer = nil
@@ -72,7 +81,9 @@ public enum Replay {
         do { ring = try SPSCRing<Sample>(minimumCapacity: options.ringCapacity) } catch { throw .configuration(error.description) }
         let handshake = ReplayHandshake()
         let consumer = ReplayConsumer(ring: ring, chain: chain, timeline: timeline, writer: writer,
-                                      batchSize: options.batchSize, handshake: handshake)
+                                      batchSize: options.batchSize, ppt: ppt, annotations: annotations,
+                                      tracePath: options.tracePath, signals: options.sensor != nil ? signals : nil,
+                                      handshake: handshake)
         // The consumer and the session writer go to the core thread; only the summary comes back.
         let thread: JoinableThread<Result<SessionSummary, ReplayError>>
         do { thread = try JoinableThread(name: "holdfast-core") { consumer.run() } }

@@ -48,6 +48,13 @@ final class ReplayConsumer {
     private let scale: PressureScale
     private var holds: [SessionHold] = []
     private var gaps = 0
+    /// Trials numbered and judged as they complete; nil for a trace without an event column.
+    private var ledger: PPTLedger?
+    /// What the trace's header says the client reported, written once the samples reach each time.
+    private var outcomes: ArraySlice<(timeNs: Int64, outcome: Outcome)>
+    private let tracePath: String
+    /// Signals that reach the core between samples (a trace played through an emulated chip).
+    private let signals: PendingSignals?
     private var failure: ReplayError?
     private var firstNs: Int64?
     private var lastNs: Int64 = 0
@@ -55,9 +62,14 @@ final class ReplayConsumer {
     private let handshake: ReplayHandshake
 
     init(ring: SPSCRing<Sample>, chain: SignalChain, timeline: PointTimeline, writer: SessionWriter?, batchSize: Int,
+         ppt: PPTPolicy?, annotations: TraceAnnotations, tracePath: String, signals: PendingSignals? = nil,
          handshake: ReplayHandshake) {
         self.handshake = handshake
+        self.signals = signals
         self.ring = ring
+        ledger = ppt.map(PPTLedger.init)
+        outcomes = annotations.outcomes[...]
+        self.tracePath = tracePath
         self.chain = chain
         self.timeline = timeline
         self.writer = writer
@@ -85,8 +97,11 @@ final class ReplayConsumer {
             }
         }
         let end = handshake.producerEnd
-        if end.failure == nil, failure == nil, chain.finish().contains(.holdCompleted) {
-            record(chain.detector.lastHold)
+        if end.failure == nil, failure == nil {
+            let events = chain.finish()
+            if events.contains(.holdCompleted) { record(chain.detector.lastHold) }
+            if events.contains(.trialCompleted) { record(chain.detector.lastTrial) }
+            writeOutcomes(through: .max)
         }
         if let stop = end.failure ?? failure {
             writer?.abandon(reason: SessionEncoding.error(stop.description))
@@ -112,13 +127,63 @@ final class ReplayConsumer {
             return
         }
         lastNs = last.timestampNs
-        chain.process(batch, onHold: { hold in record(hold) }, onGap: { at, silent in recordGap(at: at, silentNs: silent) })
+        // A constant here, not a static: no lazy-initialisation check per sample.
+        let recorded: ChainEvents = [.holdCompleted, .trialCompleted, .gap, .signalWithoutContact, .signalRepeated]
+        if let signals {
+            // Between samples, like a live signal: each before the first sample at or after its time.
+            var pending = signals.take(through: last.timestampNs)[...]
+            for sample in batch {
+                while let at = pending.first, at <= sample.timestampNs {
+                    pending.removeFirst()
+                    let outcome = chain.signal(atNs: at)
+                    if outcome != .accepted { handle(ChainEvents(outcome), sample) }
+                }
+                let events = chain.process(sample)
+                if _slowPath(!events.isDisjoint(with: recorded)) { handle(events, sample) }
+            }
+            if _slowPath(!outcomes.isEmpty) { writeOutcomes(through: chain.lastTimeNs) }
+            return
+        }
+        for sample in batch {
+            let events = chain.process(sample)
+            if _slowPath(!events.isDisjoint(with: recorded)) { handle(events, sample) }
+        }
+        if _slowPath(!outcomes.isEmpty) { writeOutcomes(through: chain.lastTimeNs) }
+    }
+
+    private func handle(_ events: ChainEvents, _ sample: Sample) {
+        if events.contains(.gap) { recordGap(at: sample.timestampNs, silentNs: chain.lastGapNs) }
+        if events.contains(.holdCompleted) { record(chain.detector.lastHold) }
+        if events.contains(.trialCompleted) { record(chain.detector.lastTrial) }
+        if !events.isDisjoint(with: [.signalWithoutContact, .signalRepeated]), failure == nil {
+            let at = DecimalText.format(chain.lastSignalNs, decimals: 9)
+            let why = events.contains(.signalWithoutContact)
+                ? "the ppt event at time_s \(at) comes with no contact (the force is below the hold start force "
+                    + "\(DecimalText.fixed(chain.config.thresholds.startN, decimals: 2)) N there): a client signals during a press"
+                : "a second ppt event at time_s \(at) in one contact: one signal per trial, the first counts"
+            failure = .trace(TraceErrorDescription(text: "\(TerminalText.escaped(tracePath, limit: 4096)): \(why)", line: nil))
+        }
     }
 
     private func record(_ record: HoldRecord) {
         let hold = timeBase.hold(record, timeline: timeline, scale: scale)
         holds.append(hold)
+        ledger?.hold(at: hold.point)
         write(SessionEncoding.hold(hold, number: holds.count))
+    }
+
+    private func record(_ record: TrialRecord) {
+        guard ledger != nil else { return }
+        let line = ledger!.trial(timeBase.trial(record, timeline: timeline))
+        write(SessionEncoding.ppt(line))
+    }
+
+    /// Outcomes up to `t` on the trace's axis, each at its own time.
+    private func writeOutcomes(through t: Int64) {
+        while let next = outcomes.first, next.timeNs <= t {
+            outcomes.removeFirst()
+            write(SessionEncoding.outcome(next.outcome, atNs: timeBase.time(ofSampleNs: next.timeNs)))
+        }
     }
 
     /// A stretch of the trace with no rows longer than any dip a hold can bridge.
@@ -137,6 +202,7 @@ final class ReplayConsumer {
                                      touches: chain.detector.touchCount, dropped: dropped, saturated: chain.saturatedCount)
         summary.gaps = gaps
         summary.warnings = warnings
+        summary.ppt = ledger
         return summary
     }
 

@@ -1,6 +1,7 @@
 import HoldfastTrace
 import HoldfastCore
 import HoldfastEmulation
+import HoldfastSession
 
 /// What to replay and how.
 public struct ReplayOptions: Sendable {
@@ -25,6 +26,8 @@ public struct ReplayOptions: Sendable {
     /// Zero tracking; nil: on for emulated sensors, off for plain traces (a zeroed
     /// logger's; `--zero-tracking` for an un-zeroed one, which the summary warns of).
     public var zeroTracking: Bool?
+    /// How PPT trials are judged (the target ramp, its band, the probe's area, the minimal detectable change).
+    public var ppt = PPTPolicy.standard
 
     public init(tracePath: String, sessionPath: String?) {
         self.tracePath = tracePath

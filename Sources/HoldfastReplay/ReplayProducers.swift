@@ -4,6 +4,7 @@ import HoldfastPOSIX
 import HoldfastSensors
 import HoldfastSession
 import HoldfastEmulation
+import Synchronization
 
 /// The sample source of a replay: fills the ring on the calling thread.
 protocol ReplayProducer {
@@ -106,9 +107,11 @@ final class SensorProducer: ReplayProducer {
 
     var acquisitionSnapshot: AcquisitionStatistics.Snapshot? { acquisition?.statistics.snapshot }
 
-    init(chip: EmulatedChip, reader: TraceReader, timeline: PointTimeline, options: ReplayOptions) throws(ReplayError) {
+    init(chip: EmulatedChip, reader: TraceReader, timeline: PointTimeline, signals: PendingSignals,
+         options: ReplayOptions) throws(ReplayError) {
         path = options.tracePath
-        source = TraceForceSource(reader: reader) { timeline.set($1, at: $0) }
+        // The chip feels only the force: the client's signals reach the core as a live one's do, between samples.
+        source = TraceForceSource(reader: reader, onPoint: { timeline.set($1, at: $0) }, onSignal: signals.add)
         if let error = source.error { throw .trace(error.asDescription) }
         guard let first = source.firstNs else {
             throw .trace(TraceError(path: path, line: nil, reason: .tooFewSamples(0)).asDescription)
@@ -126,5 +129,24 @@ final class SensorProducer: ReplayProducer {
         self.acquisition = acquisition
         acquisition.run(until: { sensor.ended || consumer.hasStopped })
         if let error = source.error { throw .trace(error.asDescription) }
+    }
+}
+
+/// The client's signals of a trace played through an emulated chip, on the
+/// trace's time axis (the chip's clock starts on it): the consumer applies
+/// each once its samples reach that time, as the daemon applies a button's.
+/// Touched when a signal is read and once per batch, never per sample.
+final class PendingSignals: Sendable {
+    private let times = Mutex<[Int64]>([])
+
+    func add(_ timeNs: Int64) { times.withLock { $0.append(timeNs) } }
+
+    /// The signals up to `timeNs`, in order, removed from the queue.
+    func take(through timeNs: Int64) -> [Int64] {
+        times.withLock { list in
+            let n = list.prefix(while: { $0 <= timeNs }).count
+            defer { list.removeFirst(n) }
+            return Array(list.prefix(n))
+        }
     }
 }

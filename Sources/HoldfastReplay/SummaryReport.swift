@@ -36,6 +36,22 @@ public enum SummaryReport {
                             seconds(p.targetNs), seconds(p.overNs)], pointWidths)
             }
         }
+        if let ledger = s.ppt, ledger.trialCount > 0 {
+            out += "\nPressure-pain thresholds (valid trials' mean; ramp \(DecimalText.fixed(ledger.policy.band.lowerBound, decimals: 1))"
+                + "-\(DecimalText.fixed(ledger.policy.band.upperBound, decimals: 1)) N/s)\n"
+            let widths = [-22, 12, 12, 10, 8, 10]
+            out += row(["point", "pre N", "post N", "change N", "change", "beyond MDC"], widths)
+            func n(_ v: Double?) -> String { v.map { DecimalText.fixed($0, decimals: 1) } ?? "-" }
+            for p in ledger.points {
+                func phase(_ v: [Double], _ mean: Double?) -> String { n(mean) + " (\(v.count))" }
+                out += row([p.point ?? "-", phase(p.pre, p.preMean), phase(p.post, p.postMean), n(p.changeN),
+                            p.changeFraction.map { DecimalText.fixed($0 * 100, decimals: 0) + " %" } ?? "-",
+                            p.beyond(mdc: ledger.policy.mdcFraction).map { $0 ? "yes" : "no" } ?? "-"], widths)
+            }
+            if ledger.points.contains(where: { $0.invalid > 0 }) {
+                out += "(\(ledger.points.map(\.invalid).reduce(0, +)) trial(s) not counted: see the session file's ppt records)\n"
+            }
+        }
         if let session { out += "\nSession file: \(session)\n" }
         return out
     }

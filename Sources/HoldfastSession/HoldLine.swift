@@ -22,6 +22,12 @@ public struct HoldLine: Codable, Sendable, Equatable {
     public var overS: Double
     /// Dips below the end force the hold bridged.
     public var regrips: Int
+    /// Steadiness (files before it have none): the plateau's first 10 s against its last 10 s in %
+    /// (positive: the force faded), the variation of the force on it in %, and the share of the hold
+    /// in the target zone in %. Sag and wobble are null when the hold had no plateau to measure.
+    public var sagPct: Double?
+    public var wobblePct: Double?
+    public var targetPct: Double?
     /// Gaps in the samples during the hold (omitted when none).
     public var gaps: Int?
     /// The samples stopped for longer than a re-grip: the hold ends before the gap (omitted unless so).
@@ -31,6 +37,7 @@ public struct HoldLine: Codable, Sendable, Equatable {
 
     public init(n: Int, point: String?, startS: Double, endS: Double, holdS: Double, meanN: Double, peakN: Double,
                 meanLevel: Double, peakLevel: Double, targetS: Double, overS: Double, regrips: Int = 0,
+                sagPct: Double? = nil, wobblePct: Double? = nil, targetPct: Double? = nil,
                 gaps: Int? = nil, cutByGap: Bool? = nil, open: Bool? = nil) {
         self.n = n
         self.point = point
@@ -44,6 +51,9 @@ public struct HoldLine: Codable, Sendable, Equatable {
         self.targetS = targetS
         self.overS = overS
         self.regrips = regrips
+        self.sagPct = sagPct
+        self.wobblePct = wobblePct
+        self.targetPct = targetPct
         self.gaps = gaps
         self.cutByGap = cutByGap
         self.open = open
@@ -57,7 +67,9 @@ public struct HoldLine: Codable, Sendable, Equatable {
         func l(_ level: Double) -> Double { (level * 100).rounded() / 100 }
         self.init(n: number, point: hold.point, startS: s(r.startNs), endS: s(r.endNs), holdS: s(r.holdNs),
                   meanN: n(r.meanForce), peakN: n(r.peakForce), meanLevel: l(hold.meanLevel), peakLevel: l(hold.peakLevel),
-                  targetS: s(r.targetNs), overS: s(r.overNs), regrips: r.regrips, gaps: r.gaps > 0 ? r.gaps : nil,
+                  targetS: s(r.targetNs), overS: s(r.overNs), regrips: r.regrips,
+                  sagPct: hold.sagPermille.map { Double($0) / 10 }, wobblePct: hold.wobblePermille.map { Double($0) / 10 },
+                  targetPct: Double(hold.targetPermille) / 10, gaps: r.gaps > 0 ? r.gaps : nil,
                   cutByGap: r.endedByGap ? true : nil, open: r.endedByStreamEnd ? true : nil)
     }
 
@@ -65,7 +77,7 @@ public struct HoldLine: Codable, Sendable, Equatable {
         case n, point, regrips, gaps, open
         case startS = "start_s", endS = "end_s", holdS = "hold_s", meanN = "mean_n", peakN = "peak_n"
         case meanLevel = "mean_level", peakLevel = "peak_level", targetS = "target_s", overS = "over_s"
-        case cutByGap = "cut_by_gap"
+        case cutByGap = "cut_by_gap", sagPct = "sag_pct", wobblePct = "wobble_pct", targetPct = "target_pct"
     }
 
     // `point` is written as null when there is none (the file's form); the rest of the optionals are left out.
@@ -83,6 +95,11 @@ public struct HoldLine: Codable, Sendable, Equatable {
         try c.encode(targetS, forKey: .targetS)
         try c.encode(overS, forKey: .overS)
         try c.encode(regrips, forKey: .regrips)
+        if targetPct != nil {  // a hold with steadiness says so, with nulls where it could not be measured
+            try c.encode(sagPct, forKey: .sagPct)
+            try c.encode(wobblePct, forKey: .wobblePct)
+            try c.encode(targetPct, forKey: .targetPct)
+        }
         try c.encodeIfPresent(gaps, forKey: .gaps)
         try c.encodeIfPresent(cutByGap, forKey: .cutByGap)
         try c.encodeIfPresent(open, forKey: .open)
@@ -103,6 +120,9 @@ public struct HoldLine: Codable, Sendable, Equatable {
         overS = try c.decode(Double.self, forKey: .overS)
         // Files written before re-grips were counted have none.
         regrips = try c.decodeIfPresent(Int.self, forKey: .regrips) ?? 0
+        sagPct = try c.decodeIfPresent(Double.self, forKey: .sagPct)
+        wobblePct = try c.decodeIfPresent(Double.self, forKey: .wobblePct)
+        targetPct = try c.decodeIfPresent(Double.self, forKey: .targetPct)
         gaps = try c.decodeIfPresent(Int.self, forKey: .gaps)
         cutByGap = try c.decodeIfPresent(Bool.self, forKey: .cutByGap)
         open = try c.decodeIfPresent(Bool.self, forKey: .open)

@@ -39,6 +39,12 @@ public struct JSONLine {
         DecimalText.append(scaled, decimals: decimals, to: &bytes)
     }
 
+    /// The same, or null.
+    public mutating func field(_ name: String, scaled: Int64?, decimals: Int) {
+        guard let scaled else { return field(name, nil as String?) }
+        field(name, scaled: scaled, decimals: decimals)
+    }
+
     /// A configuration value, printed as the shortest text that reads back the same.
     public mutating func field(_ name: String, _ value: Double) {
         key(name)

@@ -25,6 +25,10 @@ public struct SessionFile: Sendable {
     public var started: String?
     public var client: String?
     public var source: String?
+    /// The session's day when the header names one (a replayed trace's `# date:`), else from `started`.
+    public var date: String?
+    public private(set) var pptCount = 0
+    public private(set) var outcomeCount = 0
     public private(set) var holdCount = 0
     public private(set) var alarms = 0
     /// Times the sensor went silent (`gap` records), and the longest: when samples resumed, and for how long they had been missing.
@@ -42,7 +46,8 @@ public struct SessionFile: Sendable {
     /// (`started`, `client` and `source` are then known) and `onHold` with each
     /// hold in order; throws if the file cannot be read or is not a session file.
     public init(path: String, onHeader: (SessionFile) -> Void = { _ in },
-                onHold: (Hold) -> Void = { _ in }) throws(SessionReadError) {
+                onHold: (Hold) -> Void = { _ in }, onPPT: (PPTLine) -> Void = { _ in },
+                onOutcome: (_ atS: Double, Outcome) -> Void = { _, _ in }) throws(SessionReadError) {
         self.path = path
         let fd: Int32
         do { fd = try openRegularFileForReading(path: path) } catch {
@@ -74,7 +79,8 @@ public struct SessionFile: Sendable {
                 onHeader(self)
                 return
             }
-            do { try readRecord(type, record, onHold: onHold) } catch { throw fail(lineNumber, error.description) }
+            do { try readRecord(type, record, onHold: onHold, onPPT: onPPT, onOutcome: onOutcome) }
+            catch { throw fail(lineNumber, error.description) }
         }
 
         while true {
@@ -101,10 +107,12 @@ public struct SessionFile: Sendable {
         started = source?["started"] as? String
         client = source?["client"] as? String
         self.source = source?["trace"] as? String ?? source?["sensor"] as? String
+        date = source?["date"] as? String ?? started.map { String($0.prefix(10)) }
     }
 
-    private mutating func readRecord(_ type: String, _ record: [String: Any],
-                                     onHold: (Hold) -> Void) throws(SessionRecordError) {
+    private mutating func readRecord(_ type: String, _ record: [String: Any], onHold: (Hold) -> Void,
+                                     onPPT: (PPTLine) -> Void,
+                                     onOutcome: (Double, Outcome) -> Void) throws(SessionRecordError) {
         switch type {
         case "hold":
             func d(_ key: String) -> Double { record.number(key) ?? 0 }
@@ -115,7 +123,8 @@ public struct SessionFile: Sendable {
             let hold = Hold(n: record["n"] as? Int ?? holdCount + 1, point: point, startS: d("start_s"), endS: d("end_s"),
                             holdS: d("hold_s"), meanN: d("mean_n"), peakN: d("peak_n"), meanLevel: d("mean_level"),
                             peakLevel: d("peak_level"), targetS: d("target_s"), overS: d("over_s"),
-                            regrips: record["regrips"] as? Int ?? 0, gaps: record["gaps"] as? Int,
+                            regrips: record["regrips"] as? Int ?? 0, sagPct: record.number("sag_pct"),
+                            wobblePct: record.number("wobble_pct"), targetPct: record.number("target_pct"), gaps: record["gaps"] as? Int,
                             cutByGap: record["cut_by_gap"] as? Bool, open: record["open"] as? Bool)
             do {
                 try points.add(point: hold.point, holdS: hold.holdS, meanLevel: hold.meanLevel, peakLevel: hold.peakLevel,
@@ -131,6 +140,15 @@ public struct SessionFile: Sendable {
             gapCount += 1
             if gap.missingS > longestGap?.missingS ?? -.infinity { longestGap = gap }
         case "mark": markCount += 1
+        case "ppt":
+            let trial = try PPTLine(record: record)
+            pptCount += 1
+            onPPT(trial)
+        case "outcome":
+            let outcome: Outcome
+            do { outcome = try Outcome(fields: record) } catch { throw SessionRecordError("outcome: \(error)") }
+            outcomeCount += 1
+            onOutcome(record.number("t_s") ?? 0, outcome)
         case "summary": complete = true
         default: break
         }
@@ -158,7 +176,7 @@ public struct SessionReadError: Error, CustomStringConvertible {
 }
 
 /// A record that cannot be what it says it is.
-struct SessionRecordError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct SessionRecordError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -10,7 +10,8 @@ public struct SessionSource: Sendable, Equatable {
     public var scenario: String?     // from the trace's "# scenario:" header
     public var sensor: String?       // the emulated chip, for "emulated-sensor"; the sensor identity live
     public var started: String?      // wall-clock start (ISO 8601, UTC), live sessions
-    public var client: String?       // the client's pseudonym, live sessions
+    public var client: String?       // the client's pseudonym, live sessions (and traces that name one)
+    public var date: String?         // the day of a replayed session, from the trace's "# date:" header
     public init(kind: String, trace: String? = nil, scenario: String? = nil) {
         self.kind = kind
         self.trace = trace
@@ -30,6 +31,14 @@ public struct SessionHold: Sendable, Equatable {
         self.record = record
         meanLevel = scale.level(atForce: Q16.newtons(record.meanForce))
         peakLevel = scale.level(atForce: Q16.newtons(record.peakForce))
+    }
+
+    /// Steadiness in tenths of a percent, as the file gives it.
+    public var sagPermille: Int64? { record.steadiness?.sagPermille }
+    public var wobblePermille: Int64? { record.steadiness?.wobblePermille }
+    /// The share of the hold in the target zone.
+    public var targetPermille: Int64 {
+        record.holdNs > 0 ? DecimalText.roundedDivision(record.targetNs * 1000, record.holdNs) : 0
     }
 }
 
@@ -57,6 +66,8 @@ public struct SessionSummary: Sendable, Equatable {
     public var gaps = 0
     /// What the therapist should know about the numbers (thresholds near the target zone, an un-zeroed trace).
     public var warnings: [String] = []
+    /// The PPT trials, when the session could have any (a trace with an event column, a live session).
+    public var ppt: PPTLedger?
     public init(samples: Int, durationNs: Int64, holds: [SessionHold], touches: Int, dropped: Int, saturated: Int) {
         self.samples = samples
         self.durationNs = durationNs
@@ -83,7 +94,7 @@ extension JSONLine {
 
 /// Encoding of the record types as JSON lines.
 public enum SessionEncoding {
-    public static func header(source: SessionSource, config: SignalConfig, delayNs: Int64) -> [UInt8] {
+    public static func header(source: SessionSource, config: SignalConfig, delayNs: Int64, ppt: PPTPolicy? = nil) -> [UInt8] {
         var src = JSONLine()
         src.field("kind", source.kind)
         if let trace = source.trace { src.field("trace", trace) }
@@ -91,6 +102,7 @@ public enum SessionEncoding {
         if let sensor = source.sensor { src.field("sensor", sensor) }
         if let started = source.started { src.field("started", started) }
         if let client = source.client { src.field("client", client) }
+        if let date = source.date { src.field("date", date) }
         let points = config.scale.points.map { p -> [UInt8] in
             var o = JSONLine()
             o.field("force_n", p.forceN)
@@ -126,6 +138,15 @@ public enum SessionEncoding {
         line.field("thresholds", raw: thresholds.object())
         line.field("filter", raw: filter.object())
         line.field("zones", raw: zones.object())
+        if let ppt {
+            var o = JSONLine()
+            o.field("rate_n_s", ppt.rateNPerS)
+            o.field("rate_tolerance", ppt.tolerance)
+            o.field("trials", ppt.trials)
+            if let area = ppt.probeAreaCm2 { o.field("probe_area_cm2", area) } else { o.field("probe_area_cm2", nil as String?) }
+            o.field("mdc", ppt.mdcFraction)
+            line.field("ppt", raw: o.object())
+        }
         if let warning = resolved.warning(for: config.scale) { line.field("warnings", raw: JSONLine.array([JSONLine.string(warning)])) }
         return line.line()
     }
@@ -146,6 +167,9 @@ public enum SessionEncoding {
         line.field("target_s", nanoseconds: r.targetNs)
         line.field("over_s", nanoseconds: r.overNs)
         line.field("regrips", r.regrips)
+        line.field("sag_pct", scaled: hold.sagPermille, decimals: 1)
+        line.field("wobble_pct", scaled: hold.wobblePermille, decimals: 1)
+        line.field("target_pct", scaled: hold.targetPermille, decimals: 1)
         if r.gaps > 0 { line.field("gaps", r.gaps) }
         if r.endedByGap { line.field("cut_by_gap", true) }
         if r.endedByStreamEnd { line.field("open", true) }
@@ -153,15 +177,20 @@ public enum SessionEncoding {
     }
 
     public static func summary(_ s: SessionSummary) -> [UInt8] {
-        let points = PointTable(s.holds).rows.map { p -> [UInt8] in
+        let table = PointTable(s.holds)
+        // Points with holds in order, then points that only had PPT trials.
+        let tested = s.ppt?.points.map(\.point).filter { table[$0] == nil } ?? []
+        let points = (table.rows.map(\.point) + tested).map { point -> [UInt8] in
+            let p = table[point]
             var o = JSONLine()
-            o.field("point", p.point)
-            o.field("holds", p.holds)
-            o.field("hold_s", nanoseconds: p.holdNs)
-            o.field("mean_level", level: p.meanLevel)
-            o.field("peak_level", level: p.peakLevel)
-            o.field("target_s", nanoseconds: p.targetNs)
-            o.field("over_s", nanoseconds: p.overNs)
+            o.field("point", point)
+            o.field("holds", p?.holds ?? 0)
+            o.field("hold_s", nanoseconds: p?.holdNs ?? 0)
+            o.field("mean_level", level: p?.meanLevel ?? 0)
+            o.field("peak_level", level: p?.peakLevel ?? 0)
+            o.field("target_s", nanoseconds: p?.targetNs ?? 0)
+            o.field("over_s", nanoseconds: p?.overNs ?? 0)
+            if let ledger = s.ppt, let t = ledger[point] { pptFields(t, mdc: ledger.policy.mdcFraction, into: &o) }
             return o.object()
         }
         var line = JSONLine()
@@ -187,6 +216,16 @@ public enum SessionEncoding {
             line.field("acquisition", raw: o.object())
         }
         return line.line()
+    }
+
+    /// A point's thresholds in the summary: the means of its valid trials and the change.
+    static func pptFields(_ t: PPTLedger.PointPPT, mdc: Double, into o: inout JSONLine) {
+        func milli(_ v: Double?) -> Int64? { v.map { Int64(($0 * 1000).rounded()) } }
+        o.field("ppt_pre", scaled: milli(t.preMean), decimals: 3)
+        o.field("ppt_post", scaled: milli(t.postMean), decimals: 3)
+        o.field("ppt_change_n", scaled: milli(t.changeN), decimals: 3)
+        o.field("ppt_change_pct", scaled: t.changeFraction.map { Int64(($0 * 1000).rounded()) }, decimals: 1)
+        if let beyond = t.beyond(mdc: mdc) { o.field("ppt_beyond_mdc", beyond) } else { o.field("ppt_beyond_mdc", nil as String?) }
     }
 
     public static func error(_ message: String) -> [UInt8] {

@@ -32,4 +32,14 @@ public struct SessionTimeBase: Sendable {
         shifted.endNs = record.endNs &- originNs
         return SessionHold(point: timeline.label(at: record.startNs), record: shifted, scale: scale)
     }
+
+    /// A completed PPT trial with its label (looked up at its corrected start, like a hold's); the
+    /// signal is the client's own time on the sample clock.
+    public func trial(_ record: TrialRecord, timeline: PointTimeline) -> SessionTrial {
+        var shifted = record
+        shifted.startNs = record.startNs &- originNs
+        shifted.endNs = record.endNs &- originNs
+        shifted.signalNs = record.signalNs &- originNs
+        return SessionTrial(point: timeline.label(at: record.startNs), record: shifted)
+    }
 }

@@ -42,6 +42,8 @@ public struct Screen: Equatable {
         lines.append(Line(pad(sensor, w), s.connected && s.sensorStatus == "ok" ? .dim : .inverse))
         if s.alarm {
             lines.append(Line(pad(center(">>> OVER-PRESSURE  level " + String(format1: s.level) + "  EASE OFF <<<", w), w), .inverse))
+        } else if s.fading {
+            lines.append(Line(pad(center(">>> FADING: the hold is losing pressure and leaving the target zone <<<", w), w), .inverse))
         } else {
             lines.append(rule())
         }
@@ -50,7 +52,8 @@ public struct Screen: Equatable {
         let unit = s.unitsInKgf ? String(format1: s.forceN / 9.80665) + " kgf" : String(format1: s.forceN) + " N"
         let digits = BigDigits.render(String(format1: s.level))
         let side = [" PRESSURE " + unit, " LEVEL    " + String(format1: s.level) + " / 10",
-                    " ZONE     " + zoneLabel(s.zone), " HOLD     " + clock(s.holdS) + "  " + s.stage, ""]
+                    " ZONE     " + zoneLabel(s.zone), " HOLD     " + clock(s.holdS) + "  " + s.stage,
+                    s.signalled ? " PPT      signalled: release" : s.rampText.map { " " + $0 } ?? ""]
         for (i, row) in digits.enumerated() {
             let left = pad(i < side.count ? side[i] : "", 34)
             lines.append(Line([(left, i == 2 ? .zone(s.zone) : .plain), (pad(row, w - 34), .zone(s.zone))]))
@@ -77,7 +80,7 @@ public struct Screen: Equatable {
         let totals = s.totals[s.point]
         lines.append(Line(pad(" this point: \(totals?.holds ?? 0) holds, \(clock(totals?.holdS ?? 0)) total, mean level "
                               + String(format1: totals?.meanLevel ?? 0), w)))
-        lines.append(Line(pad(" last hold: " + (s.lastHold ?? "-"), w)))
+        lines.append(Line(pad(" last hold: " + (s.lastHold ?? "-") + "   " + s.pptLine(for: s.point), w)))
         if let fault = s.fault {
             lines.append(Line(pad(" FAULT: " + fault, w), .inverse))
         } else if let warning = s.warning, s.status.isEmpty {
@@ -88,9 +91,9 @@ public struct Screen: Equatable {
         if let prompt {
             lines.append(Line(pad(" " + prompt, w), .bold))
         } else if help {
-            lines.append(Line(pad(" p label point  t tare  c client rates pressure  n new session  q quit", w)))
+            lines.append(Line(pad(" p point  t tare  c client rates  s client signals (PPT)  o outcome  n session  q quit", w)))
         } else {
-            lines.append(Line(pad(" p point  t tare  c rate  n new session  ? help  q quit", w), .dim))
+            lines.append(Line(pad(" p point  t tare  c rate  s signal  o outcome  n new session  ? help  q quit", w), .dim))
         }
         return Screen(lines: Array(lines.prefix(max(height, 1))))
     }

@@ -1,4 +1,5 @@
 import HoldfastProtocol
+import HoldfastSession
 import CLinux
 import HoldfastCore
 import HoldfastPOSIX
@@ -120,6 +121,11 @@ public final class Watch {
         switch kind {
         case "p": "point name" + (state.recentPoints.isEmpty ? "" : " (Tab: " + state.recentPoints.joined(separator: ", ") + ")") + ": "
         case "c": "the client rates the pressure (0-10): "
+        case "o": "outcome: p pain, m movement, s sleep, n note: "
+        case "P": "pain 0-10, then now, morning or evening: "
+        case "M": "movement: name, then VALUE deg|cm|s or pass|fail: "
+        case "S": "sleep: night-time wake-ups: "
+        case "N": "note: "
         default: "new session, client pseudonym (optional): "
         }
     }
@@ -148,14 +154,23 @@ public final class Watch {
                         p.text = state.recentPoints[i]
                     }
                     prompt = p
-                case 32...126: if p.text.count < 64 { p.text.append(Character(UnicodeScalar(b))) }; prompt = p
+                case 32...126 where p.kind == "o":
+                    // The outcome form's first step: one key picks what is recorded.
+                    let kinds: [UInt8: Character] = [UInt8(ascii: "p"): "P", UInt8(ascii: "m"): "M", UInt8(ascii: "s"): "S",
+                                                     UInt8(ascii: "n"): "N"]
+                    prompt = kinds[b].map { ($0, "") } ?? p
+                case 32...126: if p.text.count < 200 { p.text.append(Character(UnicodeScalar(b))) }; prompt = p
                 default: break
                 }
                 continue
             }
             switch b {
             case UInt8(ascii: "q"), 3: return false
-            case UInt8(ascii: "p"), UInt8(ascii: "c"), UInt8(ascii: "n"): prompt = (Character(UnicodeScalar(b)), "")
+            case UInt8(ascii: "p"), UInt8(ascii: "c"), UInt8(ascii: "n"), UInt8(ascii: "o"): prompt = (Character(UnicodeScalar(b)), "")
+            case UInt8(ascii: "s"):
+                // The client says "now": the press in progress is a PPT trial.
+                connection?.send(.ppt)
+                state.status = connection == nil ? "not connected" : "signal sent"
             case UInt8(ascii: "t"):
                 connection?.send(.tare)
                 state.status = "taring: keep the sensor free"
@@ -176,6 +191,12 @@ public final class Watch {
         case "c":
             guard let level = Double(text) else { state.status = "error: \"\(text)\" is not a level from 0 to 10"; return }
             connection.send(.rate(level: level))
+        case "P", "M", "S", "N":
+            let word = ["P": "pain", "M": "movement", "S": "sleep", "N": "note"][kind] ?? "note"
+            do { connection.send(.outcome(try Outcome(words: [word] + text.split(separator: " ").map(String.init)))) }
+            catch { state.status = "error: \(error)" }
+        case "o":
+            return
         default:
             connection.send(.startSession(client: text.isEmpty ? nil : text))
         }

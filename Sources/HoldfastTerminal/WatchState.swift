@@ -1,5 +1,6 @@
 import HoldfastCore
 import HoldfastProtocol
+import HoldfastSession
 
 /// Everything the therapist's screen shows, built from the daemon's messages.
 /// A value: the screen is a pure function of it.
@@ -32,6 +33,16 @@ public struct WatchState: Sendable {
     public var recentPoints: [String] = []
     /// The per-point table of the session that just ended, shown until a key is pressed.
     public var endedSession: PointTable?
+    /// PPT: the ramp asked for and its band (from the hello), trials per phase, the ramp of the press in
+    /// progress, whether it has the client's signal, and the trials so far per point.
+    public var pptBand: ClosedRange<Double> = 3...7
+    public var pptTrials = 3
+    public var rampNS: Double?
+    public var signalled = false
+    /// The hold is losing pressure and leaving the target zone.
+    public var fading = false
+    public var trials: [String?: (pre: [PPTLine], post: [PPTLine])] = [:]
+    public var lastTrial: String?
 
     public init() {}
 
@@ -47,6 +58,11 @@ public struct WatchState: Sendable {
         case .hello(let h):
             if let s = try? PressureScale(parsing: h.scale) { scale = s }
             warning = text(h.warning)
+            if let rate = h.pptRateNS, let tolerance = h.pptTolerance, rate.isFinite, tolerance.isFinite, rate > 0,
+               tolerance > 0, tolerance < 1 {
+                pptBand = rate * (1 - tolerance)...rate * (1 + tolerance)
+            }
+            if let n = h.pptTrials, (1...20).contains(n) { pptTrials = n }
         case .live(let f):
             forceN = finite(f.forceN)
             level = finite(f.level)
@@ -61,6 +77,9 @@ public struct WatchState: Sendable {
             rateHz = finite(f.sensor.rateHz)
             drops = f.sensor.drops
             errors = f.sensor.errors
+            rampNS = f.rampNS.flatMap { $0.isFinite ? $0 : nil }
+            signalled = f.signalled ?? false
+            fading = f.fading ?? false
             let wasAlarm = alarm
             alarm = f.alarm
             history.append(forceN)
@@ -76,6 +95,15 @@ public struct WatchState: Sendable {
             }
             lastHold = String(format1: h.holdS) + " s at level " + String(format1: h.meanLevel)
                 + (h.overS > 0 ? " (over for " + String(format1: h.overS) + " s)" : "")
+                + (h.sagPct.map { $0.isFinite && abs($0) >= 5 ? ", sag " + String(format1: $0) + " %" : "" } ?? "")
+        case .ppt(let p):
+            let point = text(p.point)
+            var list = trials[point] ?? ([], [])
+            if p.phase == .pre { list.pre.append(p) } else { list.post.append(p) }
+            trials[point] = list
+            lastTrial = "PPT \(p.phase.rawValue) \(p.trial): " + String(format1: finite(p.forceN)) + " N at "
+                + String(format1: finite(p.rateNS)) + " N/s" + (p.valid ? "" : " NOT COUNTED: " + (text(p.why, limit: 80) ?? "?"))
+            status = lastTrial ?? ""  // the verdict where the therapist looks after a release
         case .alarm(let a):
             let wasAlarm = alarm
             alarm = a.on
@@ -91,6 +119,8 @@ public struct WatchState: Sendable {
                 endSession()
             } else if let p = text(r.point) {
                 status = "point: " + p
+            } else if let m = text(r.message) {
+                status = m
             }
         case .notice(let n):
             status = (text(n.about) ?? "") + ": " + (text(n.message) ?? "")
@@ -103,12 +133,35 @@ public struct WatchState: Sendable {
         if !totals.isEmpty { endedSession = totals }
         totals = PointTable()
         lastHold = nil
+        trials = [:]
+        lastTrial = nil
     }
 
     public mutating func remember(point: String) {
         recentPoints.removeAll { $0 == point }
         recentPoints.insert(point, at: 0)
         if recentPoints.count > 5 { recentPoints.removeLast() }
+    }
+}
+
+extension WatchState {
+    /// This point's thresholds so far: the mean of each phase's valid trials and how many there are.
+    public func pptLine(for point: String?) -> String {
+        guard let t = trials[point] else { return "PPT: no trials yet" }
+        func phase(_ name: String, _ list: [PPTLine]) -> String {
+            let valid = list.filter(\.valid).map(\.forceN)
+            let mean = valid.isEmpty ? "-" : String(format1: valid.reduce(0, +) / Double(valid.count)) + " N"
+            return name + " " + mean + " (\(valid.count)/\(pptTrials))"
+        }
+        return "PPT " + phase("pre", t.pre) + "  " + phase("post", t.post)
+    }
+
+    /// The ramp in progress against the band: what the therapist steers by.
+    public var rampText: String? {
+        guard let r = rampNS else { return nil }
+        let verdict = r < pptBand.lowerBound ? "TOO SLOW" : r > pptBand.upperBound ? "TOO FAST" : "ok"
+        return "RAMP     " + String(format1: r) + " N/s " + verdict + " (" + String(format1: pptBand.lowerBound) + "-"
+            + String(format1: pptBand.upperBound) + ")"
     }
 }
 

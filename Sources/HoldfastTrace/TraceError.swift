@@ -22,6 +22,8 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
         case timeWentBackwards(previous: String, now: String)
         case lineTooLong(limit: Int)
         case invalidLabel(label: String, why: String)
+        /// An `event` value the format does not define.
+        case unknownEvent(text: String, known: [String])
         case tooFewSamples(Int)
         case rateOutOfRange(hz: Double)
         case timeSpanTooLarge
@@ -51,7 +53,7 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
         case .readFailed(let e): "read failed: \(SystemError.describe(e))"
         case .empty: "the trace is empty"
         case .missingHeader(let found):
-            "missing header: expected \"time_s,force_n\" or \"time_s,force_n,point\", found \"\(found)\""
+            "missing header: expected \"time_s,force_n\", optionally followed by \",point\" and \",event\", found \"\(found)\""
         case .fieldCount(let expected, let found): "expected \(expected) fields, found \(found)"
         case .emptyField(let column): "\(column) is empty"
         case .notANumber(let column, let text): "\(column) is not a number: \"\(text)\""
@@ -61,6 +63,8 @@ public struct TraceError: Error, Equatable, CustomStringConvertible {
             "time_s goes backwards: \(now) s after \(previous) s (time must be non-decreasing)"
         case .lineTooLong(let limit): "line longer than \(limit) bytes"
         case .invalidLabel(let label, let why): "point label \"\(label)\" \(why)"
+        case .unknownEvent(let text, let known):
+            "event \"\(text)\" is not known (an event is empty or one of: \(known.joined(separator: ", ")))"
         case .tooFewSamples(let n): "a trace needs at least 2 samples with increasing times, found \(n)"
         case .timeSpanTooLarge:
             "the times span more than 292 years; time_s must be seconds of one recording"

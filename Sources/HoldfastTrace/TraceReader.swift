@@ -7,10 +7,12 @@ import HoldfastPOSIX
 /// Format: `#` comment lines anywhere (`# key: value` comments before the
 /// header are kept as metadata, up to ``maxMetadataEntries`` entries of at
 /// most ``maxMetadataBytes`` bytes; further ones are comments like any other);
-/// a header `time_s,force_n` or `time_s,force_n,point`; then one row per
+/// a header `time_s,force_n[,point][,event]`; then one row per
 /// sample. Time is in seconds and non-decreasing; force in newtons. A
-/// non-empty `point` sets the current point label from that row on. Fields
-/// are not quoted.
+/// non-empty `point` sets the current point label from that row on; `event`
+/// is empty or `ppt` (the client signalled "now" at this row: the sample
+/// carries ``SampleFlags/signal``). Fields are not quoted; trailing empty
+/// fields may be left out.
 ///
 /// The trace's sensor is ideal: one count is ``countNewtons`` (0.1 mN), and
 /// values are parsed exactly into counts, so replay is bit-reproducible.
@@ -37,6 +39,11 @@ public final class TraceReader {
     /// `# key: value` lines before the header that were not kept (beyond the bounds).
     public private(set) var ignoredMetadata = 0
     public private(set) var hasPointColumn = false
+    public private(set) var hasEventColumn = false
+    /// Columns after `force_n` (point, event): the fast path skips that many empty fields.
+    private var extraColumns: Int { (hasPointColumn ? 1 : 0) + (hasEventColumn ? 1 : 0) }
+    /// The values the `event` column takes.
+    public static let events = ["ppt"]
 
     private let fd: Int32
     private let buffer: UnsafeMutablePointer<UInt8>
@@ -90,7 +97,7 @@ public final class TraceReader {
     // MARK: Fast path
 
     /// Parses rows of the shape `d{1,10}.d{1,9},-?d{1,4}.d{1,4}` ending in `\n` or
-    /// `\r\n`, after an empty point field (`,`) if the trace has that column, straight from the buffer,
+    /// `\r\n`, after empty point and event fields (`,`) if the trace has those columns, straight from the buffer,
     /// and stops at the first line that differs or fails a check, leaving it to
     /// the general parser. Returns the new sample count.
     ///
@@ -102,7 +109,7 @@ public final class TraceReader {
         var count = first
         var previous = previousTimeNs
         var lines = 0
-        let pointColumn = hasPointColumn
+        let extras = extraColumns
         while count < samples.count {
             // Time: 1–10 whole digits, small enough that seconds × 10⁹ + fraction fits
             // in an Int64, a point, then 1–9 decimals.
@@ -129,8 +136,9 @@ public final class TraceReader {
             guard decimals >= 1, decimals <= 4 else { break }
             counts = counts &* Self.powerOfTen(4 - decimals)
 
-            // The line's end, perhaps after an empty point field.
-            if pointColumn && q.pointee == UInt8(ascii: ",") { q += 1 }
+            // The line's end, perhaps after empty point and event fields.
+            var empty = extras
+            while empty > 0 && q.pointee == UInt8(ascii: ",") { q += 1; empty -= 1 }
             if q.pointee == UInt8(ascii: "\r") { q += 1 }
             guard q.pointee == UInt8(ascii: "\n") else { break }
             guard counts <= Self.maxForceCounts, timeNs >= previous else { break }  // the general path says why
@@ -235,10 +243,10 @@ public final class TraceReader {
             let text = String(decoding: trimmed, as: UTF8.self)
             let columns = text.split(separator: ",", omittingEmptySubsequences: false)
                 .map { String($0.trimmingCharacters) }
-            if columns == ["time_s", "force_n"] {
-                hasPointColumn = false
-            } else if columns == ["time_s", "force_n", "point"] {
-                hasPointColumn = true
+            let extra = columns.dropFirst(2)
+            if columns.starts(with: ["time_s", "force_n"]), [[], ["point"], ["event"], ["point", "event"]].contains(Array(extra)) {
+                hasPointColumn = extra.contains("point")
+                hasEventColumn = extra.contains("event")
             } else {
                 throw TraceError(path: path, line: lineNumber, reason: .missingHeader(found: Self.quoted(trimmed, limit: 80)))
             }
@@ -267,20 +275,23 @@ public final class TraceReader {
     private func parseRow(_ line: UnsafeBufferPointer<UInt8>, onPoint: (Int64, String) -> Void) throws(TraceError) -> Sample? {
         let row = Self.trim(line, skippingBOM: false)
         if row.isEmpty || row[0] == UInt8(ascii: "#") { return nil }
-        // Split into at most three fields.
-        var commas = (-1, -1)
+        // Split into the fields: time, force, then point and event if the trace has them.
+        var commas: (Int, Int, Int) = (-1, -1, -1)
         var commaCount = 0
         for i in row.indices where row[i] == UInt8(ascii: ",") {
             commaCount += 1
-            if commaCount == 1 { commas.0 = i } else if commaCount == 2 { commas.1 = i }
+            switch commaCount { case 1: commas.0 = i; case 2: commas.1 = i; case 3: commas.2 = i; default: break }
         }
-        let allowed = hasPointColumn ? 1...2 : 1...1
-        guard allowed.contains(commaCount) else {
-            throw fail(.fieldCount(expected: hasPointColumn ? "2 or 3" : "2", found: commaCount + 1))
+        let columns = 2 + extraColumns
+        guard (1...(columns - 1)).contains(commaCount) else {
+            throw fail(.fieldCount(expected: columns == 2 ? "2" : columns == 3 ? "2 or 3" : "2 to 4", found: commaCount + 1))
         }
+        // Where each field ends (no array: this path also takes every row with a label or a space).
+        let end1 = commaCount >= 2 ? commas.1 : row.count, end2 = commaCount >= 3 ? commas.2 : row.count
         let timeField = Self.trim(UnsafeBufferPointer(rebasing: row[..<commas.0]), skippingBOM: false)
-        let forceEnd = commaCount == 2 ? commas.1 : row.count
-        let forceField = Self.trim(UnsafeBufferPointer(rebasing: row[(commas.0 + 1)..<forceEnd]), skippingBOM: false)
+        let forceField = Self.trim(UnsafeBufferPointer(rebasing: row[(commas.0 + 1)..<end1]), skippingBOM: false)
+        let third = commaCount >= 2 ? UnsafeBufferPointer(rebasing: row[(end1 + 1)..<end2]) : nil
+        let fourth = commaCount >= 3 ? UnsafeBufferPointer(rebasing: row[(end2 + 1)...]) : nil
 
         let timeNs = try number(timeField, column: "time_s", scale: Self.timeScale)
         let counts = try number(forceField, column: "force_n", scale: Self.countScale)
@@ -292,10 +303,20 @@ public final class TraceReader {
                                           now: DecimalText.format(timeNs, decimals: 9)))
         }
         previousTimeNs = timeNs
-        if commaCount == 2 {
-            try setLabel(UnsafeBufferPointer(rebasing: row[(commas.1 + 1)...]), at: timeNs, onPoint: onPoint)
+        var flags: SampleFlags = []
+        if hasEventColumn, let event = hasPointColumn ? fourth : third {
+            let text = Self.trim(event, skippingBOM: false)
+            if !text.isEmpty {
+                guard text.elementsEqual("ppt".utf8) else {
+                    throw fail(.unknownEvent(text: Self.quoted(text), known: Self.events))
+                }
+                flags.insert(.signal)
+            }
         }
-        return Sample(timestampNs: timeNs, raw: Int32(counts))
+        if hasPointColumn, let point = third {
+            try setLabel(point, at: timeNs, onPoint: onPoint)
+        }
+        return Sample(timestampNs: timeNs, raw: Int32(counts), flags: flags)
     }
 
     /// Validates a point field and reports a non-empty label.

@@ -12,7 +12,10 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Starts `holdfast daemon` on an emulated sensor playing the bundled session in real time, with its \
             state in a temporary directory, and opens `holdfast watch` on it. Ctrl-C (or q) ends both; the \
-            session file is kept. --replay instead replays the session at full speed and prints the summary.
+            session file is kept. --replay instead replays the session at full speed and prints the summary. \
+            --retest plays a short test, treat, retest at one point instead: three pressure-pain threshold \
+            trials (the emulated button is the client's "now"), a 90 s hold, three trials again, and what the \
+            client reports before and after.
             """)
 
     @Flag(help: "Replay at full speed and print the summary instead of the live view.")
@@ -23,6 +26,12 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The scenario to play.")
     var scenario = "Simulator/scenarios/demo-session.scenario"
+
+    @Flag(help: "A short test, treat, retest at one point (PPT trials before and after a hold).")
+    var retest = false
+
+    /// The scenario played: --retest's, or --scenario.
+    var played: String { retest ? "Simulator/scenarios/test-treat-retest.scenario" : scenario }
 
     @Option(help: "Directory for the generated trace and session file (default: a new temporary directory).")
     var workDir: String?
@@ -41,7 +50,7 @@ struct DemoCommand: ParsableCommand {
         if !replay { return try runLive() }
         do {
             let directory = try workDir ?? makeTemporaryDirectory()
-            let loaded = try ScenarioFile.load(scenario)
+            let loaded = try ScenarioFile.load(played)
             let trace = directory + "/\(loaded.name).csv"
             let session = directory + "/\(loaded.name).session.jsonl"
             try ScenarioFile.writeTrace(loaded, to: trace)
@@ -64,7 +73,7 @@ extension DemoCommand {
         let trace: String
         do {
             directory = try workDir ?? makeTemporaryDirectory()
-            loaded = try ScenarioFile.load(scenario)
+            loaded = try ScenarioFile.load(played)
             trace = directory + "/\(loaded.name).csv"
             try ScenarioFile.writeTrace(loaded, to: trace)
         } catch {

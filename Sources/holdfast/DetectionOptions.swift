@@ -1,6 +1,7 @@
 import ArgumentParser
 import HoldfastCore
 import HoldfastReplay
+import HoldfastSession
 
 /// The pressure scale, hold thresholds and filter options shared by every command that detects holds.
 struct DetectionOptions: ParsableArguments {
@@ -35,6 +36,19 @@ struct DetectionOptions: ParsableArguments {
     @Flag(name: .customLong("zero-tracking"), help: "Follow a drifting zero between contacts (traces from un-zeroed loggers).")
     var zeroTracking = false
 
+    @Option(name: .customLong("ppt-rate"), help: ArgumentHelp("The PPT ramp asked for: N/s or kPa/s (kPa/s needs --probe-area-cm2).",
+                                                              valueName: "rate"))
+    var pptRate = "5N/s"
+
+    @Option(name: .customLong("ppt-tolerance-pct"), help: "A trial whose ramp strays further from --ppt-rate (%) is not valid.")
+    var pptTolerancePct = 40.0
+
+    @Option(name: .customLong("probe-area-cm2"), help: "The probe's area (cm²): thresholds also in kPa.")
+    var probeAreaCm2: Double?
+
+    @Option(name: .customLong("mdc-pct"), help: "Minimal detectable change of a PPT (% of its pre value).")
+    var mdcPct = 20.0
+
     /// Checked by ArgumentParser before `run`, so errors show with the subcommand's usage.
     func validate() throws {
         var options = ReplayOptions(tracePath: "", sessionPath: nil)
@@ -54,5 +68,12 @@ struct DetectionOptions: ParsableArguments {
         options.cutoffHz = cutoffHz
         options.spikeRejection = !noSpikeRejection
         if zeroTracking { options.zeroTracking = true }
+        do {
+            var ppt = PPTPolicy(tolerance: pptTolerancePct / 100, probeAreaCm2: probeAreaCm2, mdcFraction: mdcPct / 100)
+            ppt.rateNPerS = try PPTPolicy.rate(parsing: pptRate, probeAreaCm2: probeAreaCm2)
+            options.ppt = try ppt.validated()
+        } catch {
+            throw ValidationError("PPT: \(error)")
+        }
     }
 }

@@ -8,7 +8,8 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a force trace (CSV) through the detector and write a session file.",
         discussion: """
-            The trace is CSV with a header "time_s,force_n" or "time_s,force_n,point"; \
+            The trace is CSV with a header "time_s,force_n", optionally followed by ",point" and ",event" \
+            (event "ppt": the client signalled at that row, a PPT trial); \
             "#" lines are comments. The session file is JSON Lines (docs/session-format.md). \
             It is written as SESSION.partial and renamed to SESSION only when complete.
             """)

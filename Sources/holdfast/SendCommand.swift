@@ -1,6 +1,7 @@
 import HoldfastProtocol
 import ArgumentParser
 import HoldfastTerminal
+import HoldfastSession
 
 /// One command to the running daemon, for scripts (a foot pedal that labels
 /// points, a rig): prints the daemon's reply as a JSON line.
@@ -16,6 +17,10 @@ struct SendCommand: ParsableCommand {
             end              end the session
             mark [NOTE]      a mark in the session file
             status           the live state now
+            ppt              the client signals "now": the press in progress is a PPT trial
+            outcome WHAT     what the client reports: pain 0-10 [now|morning|evening],
+                             movement NAME VALUE deg|cm|s, movement NAME pass|fail,
+                             sleep WAKEUPS, note TEXT
             Exit status 1 if the daemon refuses, 2 if it cannot be reached.
             """)
 
@@ -29,7 +34,9 @@ struct SendCommand: ParsableCommand {
 
     /// The command `words` say.
     func command() throws -> ControlCommand {
-        guard let verb = words.first else { throw ValidationError("say what to send: point, tare, rate, start, end, mark or status") }
+        guard let verb = words.first else {
+            throw ValidationError("say what to send: point, tare, rate, start, end, mark, status, ppt or outcome")
+        }
         let rest = words.dropFirst().joined(separator: " ")
         func needs(_ what: String) throws -> String {
             guard !rest.isEmpty else { throw ValidationError("\(verb) needs \(what)") }
@@ -50,7 +57,11 @@ struct SendCommand: ParsableCommand {
         case "end": try none(); return .endSession
         case "mark": return .mark(note: rest.isEmpty ? nil : rest)
         case "status": try none(); return .status
-        default: throw ValidationError("unknown command \"\(verb)\": point, tare, rate, start, end, mark or status")
+        case "ppt": try none(); return .ppt
+        case "outcome":
+            do { return .outcome(try Outcome(words: Array(words.dropFirst()))) }
+            catch { throw ValidationError("outcome: \(error)") }
+        default: throw ValidationError("unknown command \"\(verb)\": point, tare, rate, start, end, mark, status, ppt or outcome")
         }
     }
 

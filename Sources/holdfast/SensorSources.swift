@@ -20,7 +20,8 @@ enum SensorSources {
             do { feeder = try LabelFeeder(socket: socket, log: log) } catch { throw OpenFailure(description: "\(error)") }
             do {
                 return try EmulatedSession.play(trace, chip: settings.chip, speed: settings.emulateSpeed, faults: settings.emulateFaults,
-                                                sampleRateHz: settings.rateHz) { label, _ in feeder.enqueue(label) }
+                                                sampleRateHz: settings.rateHz, onPoint: { label, _ in feeder.enqueue(label) },
+                                                onOutcome: { feeder.enqueue(command: .outcome($0)) })
             } catch {
                 throw OpenFailure(description: error.description)
             }

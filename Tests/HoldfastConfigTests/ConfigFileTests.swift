@@ -3,14 +3,10 @@ import HoldfastConfig
 import HoldfastCore
 import HoldfastDaemon
 import HoldfastSensors
+import HoldfastSession
+import HoldfastTestSupport
 import Testing
 
-/// The repository's root, for the shipped files.
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
 
 @Suite("Configuration file")
 struct ConfigFileTests {
@@ -116,6 +112,9 @@ struct ConfigFileTests {
         ("bus = emulated\nemulate_trace = t.csv\nrate_hz = 10\ncutoff_hz = 10\n",
          "holdfast.conf:4: cutoff_hz: low-pass cutoff 10.0 Hz is out of range for 10.0 Hz"),
         ("bus = emulated\nemulate_trace = t.csv\nstart_n = 2\nend_n = 4\n", "holdfast.conf:4: end_n: thresholds: end force 4.0 N"),
+        ("bus = emulated\nemulate_trace = t.csv\nppt_rate = 50kPa/s\n",
+         "holdfast.conf:3: ppt_rate: a ppt rate in kPa/s needs the probe's area (probe_area_cm2)"),
+        ("bus = emulated\nemulate_trace = t.csv\nppt_rate = 5\n", "holdfast.conf:3: ppt_rate: ppt rate \"5\" needs a unit"),
     ])
     func combinationsNameTheLine(text: String, expected: String) throws {
         var config = HoldfastSettings()
@@ -125,6 +124,38 @@ struct ConfigFileTests {
             Issue.record("accepted \(text.debugDescription)")
         } catch {
             #expect(error.description.hasPrefix(expected), "\(error.description)")
+        }
+    }
+
+    /// The PPT keys: a button's line, polarity and debounce; a ramp in kPa/s read with a probe area set
+    /// after it; the band, trials and minimal detectable change. Bad values name their line.
+    @Test func pptKeys() throws {
+        var config = HoldfastSettings()
+        try config.apply(fileText: """
+            bus = emulated
+            emulate_trace = t.csv
+            ppt_button = gpiochip0:22
+            ppt_button_active = high
+            ppt_button_debounce_ms = 15
+            ppt_rate = 40kPa/s
+            ppt_rate_tolerance_pct = 25
+            ppt_trials = 2
+            probe_area_cm2 = 1.5
+            mdc_pct = 15
+            """, source: "holdfast.conf")
+        let daemon = try config.validated().daemon
+        #expect(daemon.pptButton == LineAddress(chip: "gpiochip0", offset: 22))
+        #expect(daemon.pptButtonActiveLow == false)
+        #expect(daemon.pptButtonDebounceMs == 15)
+        #expect(daemon.ppt == PPTPolicy(rateNPerS: 6, tolerance: 0.25, trials: 2, probeAreaCm2: 1.5, mdcFraction: 0.15))
+        for (text, expected) in [("ppt_button_active = middle", "holdfast.conf:1: ppt_button_active: \"middle\" is not low or high"),
+                                 ("ppt_button = 22", "holdfast.conf:1: ppt_button: \"22\" is not CHIP:OFFSET"),
+                                 ("ppt_trials = 0", "holdfast.conf:1: ppt_trials:")] {
+            var bad = HoldfastSettings()
+            #expect(throws: ConfigError.self, "\(text)") { try bad.apply(fileText: text, source: "holdfast.conf") }
+            do { try bad.apply(fileText: text, source: "holdfast.conf") } catch {
+                #expect(error.description.hasPrefix(expected), "\(error.description)")
+            }
         }
     }
 

@@ -57,6 +57,14 @@ struct ScenarioTests {
         ("ramp 10 1\nhold 1e300", "t.scenario:2: hold: 1e300 is out of range"),
         ("ramp 10 1\nhold 86000\nhold 401", "t.scenario:3: the scenario runs past 86400 s"),
         ("ramp 10 1\nlift 1 1e9", "t.scenario:2: lift: 1e9 is out of range"),
+        // Test, treat, retest: a PPT with no ramp, a threshold already passed, an outcome out of range.
+        ("hold 1\nppt 0 20 0.4", "t.scenario:2: ppt needs a ramp rate above 0 N/s"),
+        ("ramp 30 1\nppt 5 20 0.4", "t.scenario:2: ppt: the threshold 20.0 N must lie above the force before the trial"),
+        ("hold 1\nppt 5 20", "t.scenario:2: ppt takes 3 to 4 numbers"),
+        ("hold 1\noutcome pain 11", "t.scenario:2: outcome: pain 11.0 is out of range"),
+        ("hold 1\noutcome mood 3", "t.scenario:2: outcome: unknown outcome \"mood\""),
+        ("date 2026-13-01\nhold 1", "t.scenario:1: date takes one day, YYYY-MM-DD"),
+        ("client a b\nhold 1", "t.scenario:1: client takes one pseudonym"),
     ])
     func errorsNameTheLine(text: String, expected: String) {
         do {
@@ -65,6 +73,26 @@ struct ScenarioTests {
         } catch {
             #expect(error.description.hasPrefix(expected), "got \(error.description)")
         }
+    }
+
+    /// A scripted trial: the ramp from the force before, the signal a reaction time after the threshold,
+    /// the release; outcomes at their time; the trace flags the first row at or after the signal.
+    @Test func pptTrialsAndOutcomesAreScripted() throws {
+        let s = try Scenario(parsing: "rate_hz 100\nclient jd42\ndate 2026-03-02\nhold 2\noutcome pain 6 now\nppt 5 20 0.4 1\nhold 1\n",
+                             name: "t", source: "t.scenario")
+        #expect(s.client == "jd42" && s.date == "2026-03-02")
+        #expect(s.outcomes.map(\.timeS) == [2] && s.outcomes.map(\.words) == ["pain 6 now"])
+        let trial = try #require(s.trials.first)
+        #expect(trial.startS == 2 && trial.rateNPerS == 5 && trial.thresholdN == 20 && trial.reactionS == 0.4)
+        #expect(abs(trial.signalS - (2 + 20.0 / 5 + 0.4)) < 1e-9)
+        #expect(abs(trial.signalForceN - 22) < 1e-9)
+        #expect(abs(s.cleanForce(at: trial.signalS) - 22) < 1e-9)
+        #expect(s.cleanForce(at: trial.signalS + 1) == 0)
+        var flagged: [Int64] = []
+        try TraceSynthesizer(s).forEachRow { if $0.signal { flagged.append($0.timeNs) } }
+        #expect(flagged.count == 1)
+        let first = try #require(flagged.first)
+        #expect(first >= Int64(trial.signalS * 1e9) && first < Int64((trial.signalS + 0.01) * 1e9) + 1_000_000, "\(first)")
     }
 
     @Test func synthesisIsDeterministicAndSeeded() throws {

@@ -22,6 +22,22 @@ struct GPIOLineTests {
         #expect(calls.released == 1)
     }
 
+    /// The client's button: both edges requested, each reported with its direction; a vanished chip is
+    /// let go and asked for again, as for the data-ready line (one waiter serves both).
+    @Test func theSignalButtonWaitsForBothEdges() throws {
+        let calls = MockGPIOCalls()
+        calls.waits = [(1, 0, 5_000), (0, 0, 0), (-1, ENODEV, 0), (1, 0, 7_000)]
+        let button = try GPIOInputLine(chip: "/dev/gpiochip1", offset: 22, calls: calls)
+        #expect(calls.requested == ["/dev/gpiochip1 22 both"])
+        #expect(try button.waitForChange(timeoutNs: 1) == .edge(timestampNs: 5_000, rising: true))
+        #expect(try button.waitForChange(timeoutNs: 1) == .timeout)
+        #expect(throws: GPIOError.self) { try button.waitForChange(timeoutNs: 1) }
+        #expect(calls.released == 1)
+        #expect(try button.waitForChange(timeoutNs: 1) == .edge(timestampNs: 7_000, rising: true))
+        #expect(calls.requested == ["/dev/gpiochip1 22 both", "/dev/gpiochip1 22 both"])
+        button.release()
+    }
+
     /// The chip goes away under the request (ENODEV), is not there for a while, then returns.
     @Test func aVanishedChipIsReleasedAndRequestedAgainWhenItReturns() throws {
         let calls = MockGPIOCalls()

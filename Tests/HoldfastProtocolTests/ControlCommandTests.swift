@@ -12,6 +12,9 @@ struct ControlProtocolTests {
         (#"{"cmd":"session","action":"end"}"#, .endSession),
         (#"{"cmd":"mark"}"#, .mark(note: nil)),
         (#"{"cmd":"status"}"#, .status),
+        (#"{"cmd":"ppt"}"#, .ppt),
+        (#"{"cmd":"outcome","kind":"pain","value":6}"#, .outcome(.pain(level: 6, when: .now))),
+        (#"{"cmd":"outcome","kind":"sleep","wakeups":3}"#, .outcome(.sleep(wakeups: 3))),
     ])
     func validCommands(line: String, expected: ControlCommand) throws {
         #expect(try ControlCommand.parse(line).get().command == expected)
@@ -34,6 +37,11 @@ struct ControlProtocolTests {
         (#"{"cmd":"point","label":"a\u009bb"}"#, "point label contains a control character"),
         ("{\"cmd\":\"mark\",\"note\":\"\(String(repeating: "n", count: 201))\"}", "note is 201 bytes long (at most 200)"),
         (#"{"cmd":"reboot"}"#, "unknown cmd"),
+        (#"{"cmd":"outcome","kind":"pain","value":11}"#, "outcome: pain 11.0 is out of range"),
+        (#"{"cmd":"outcome","kind":"pain","value":5,"when":"noon"}"#, "not now, morning or evening"),
+        (#"{"cmd":"outcome","kind":"mood"}"#, "must be pain, movement, sleep or note"),
+        (#"{"cmd":"outcome","kind":"movement","name":"neck","value":900,"unit":"deg"}"#, "out of range (0 ... 360)"),
+        (#"{"cmd":"outcome","kind":"sleep","wakeups":2.5}"#, "whole number"),
     ]
 
     @Test(arguments: invalidCommands)
@@ -46,7 +54,10 @@ struct ControlProtocolTests {
 
     /// What a client sends is what the daemon reads: every command survives the trip.
     @Test(arguments: [ControlCommand.point("upper trapezius L"), .tare, .rate(level: 6.5), .startSession(client: "jd42"),
-                      .startSession(client: nil), .endSession, .mark(note: "relief"), .mark(note: nil), .status])
+                      .startSession(client: nil), .endSession, .mark(note: "relief"), .mark(note: nil), .status, .ppt,
+                      .outcome(.pain(level: 3, when: .evening)), .outcome(.note("felt lighter")),
+                      .outcome(.movement(name: "neck rotation L", result: .measured(62.5, .deg))),
+                      .outcome(.movement(name: "squat", result: .passed(true)))])
     func commandsRoundTrip(command: ControlCommand) throws {
         let line = String(decoding: command.line(id: "x7").dropLast(), as: UTF8.self)
         let parsed = try ControlCommand.parse(line).get()

@@ -26,7 +26,7 @@ struct ScenarioSuiteTests {
 
     @Test("bundled scenarios exist")
     func scenariosArePresent() {
-        #expect(Self.names.count >= 18)
+        #expect(Self.names.count >= 19)
         #expect(Self.forceOnlyNames.count == Self.names.count - 1)
     }
 
@@ -97,6 +97,20 @@ struct ScenarioSuiteTests {
             #expect(abs(target - want.targetS) <= zoneTolerance, "\(name): target time \(target) vs \(want.targetS)")
             #expect(abs(over - want.overS) <= zoneTolerance, "\(name): over time \(over) vs \(want.overS)")
             #expect(got["point"] as? String == want.point, "\(name): point")
+        }
+        // PPT trials: threshold within 3 % or 0.5 N, ramp within 10 %, phase and point exact.
+        let trials = try readJSONLines(session).filter { $0["type"] as? String == "ppt" }
+        #expect(trials.count == truth.trials.count, "trial count in \(name)")
+        for (got, want) in zip(trials, truth.trials) {
+            let force = try #require(got["force_n"] as? Double)
+            let rate = try #require(got["rate_n_s"] as? Double)
+            #expect(abs(force - want.thresholdN) <= max(0.03 * want.thresholdN, 0.5),
+                    "\(name): threshold \(force) vs \(want.thresholdN)")
+            #expect(abs(rate - want.rateNPerS) <= 0.1 * want.rateNPerS, "\(name): ramp \(rate) vs \(want.rateNPerS)")
+            #expect(got["phase"] as? String == want.phase, "\(name): phase at \(want.signalS) s")
+            #expect(got["point"] as? String == want.point, "\(name): trial point")
+            let time = try #require(got["time_s"] as? Double)
+            #expect(abs(time - want.signalS) <= 1.5 / 320, "\(name): signal at \(time) vs \(want.signalS)")
         }
     }
 }

@@ -31,11 +31,3 @@ public func readJSONLines(_ path: String) throws -> [[String: Any]] {
 }
 
 public func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
-
-/// The repository's root (this file is Tests/HoldfastTestSupport/ScratchDirectory.swift), for
-/// tests that read files kept in the source tree: goldens, scenarios, shipped configuration.
-public let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()

@@ -84,10 +84,29 @@ struct TraceReaderTests {
         ("time_s,force_n\n0.5,1.0,\n", ":2: expected 2 fields, found 3"),
         ("time_s,force_n,point\n0.5,1.0,,\n", ":2: expected 2 or 3 fields, found 4"),
         ("time_s,force_n\n0.5,1.0\n0.6,1.0\n0.7,-1e99\n", ":4: force_n is out of range"),
+        // The event column: only known events, only where the header has the column.
+        ("time_s,force_n,event\n0.5,1.0,\n0.6,1.0,pain\n", ":3: event \"pain\" is not known (an event is empty or one of: ppt)"),
+        ("time_s,force_n,point,event\n0.5,1.0,a,PPT\n", ":2: event \"PPT\" is not known"),
+        ("time_s,force_n,point,event\n0.5,1.0,a,ppt,x\n", ":2: expected 2 to 4 fields, found 5"),
+        ("time_s,force_n,event,point\n0.5,1.0\n", ":1: missing header"),
     ])
     func badInputNamesTheLineAndReason(text: String, expected: String) {
         let message = failure(text)
         #expect(message?.contains(expected) == true, "got \(message ?? "no error")")
+    }
+
+    /// `event` is `ppt` on the row at which the client signalled: that sample, and only it, carries the flag,
+    /// whether the row also labels a point or not, and rows with empty extra fields stay on the fast path.
+    @Test func pptEventsFlagTheirSample() throws {
+        let r = try read("time_s,force_n,point,event\n0.000,1.0,,\n0.010,2.0,a,\n0.020,3.0,,ppt\n0.030,4.0,b,ppt\n0.040,5.0\n0.050, 6.0 ,, ppt \n")
+        #expect(r.samples.map(\.flags.rawValue) == [0, 0, SampleFlags.signal.rawValue, SampleFlags.signal.rawValue, 0,
+                                                   SampleFlags.signal.rawValue])
+        #expect(r.samples.map(\.raw) == [10_000, 20_000, 30_000, 40_000, 50_000, 60_000])
+        #expect(r.points.map(\.1) == ["a", "b"])
+        #expect(r.reader.hasEventColumn && r.reader.hasPointColumn)
+        let eventOnly = try read("time_s,force_n,event\n0.000,1.0,\n0.010,2.0,ppt\n0.020,3.0\n")
+        #expect(eventOnly.samples.map { $0.flags.contains(.signal) } == [false, true, false])
+        #expect(!eventOnly.reader.hasPointColumn)
     }
 
     @Test func anUnreadablePathIsNamed() {

@@ -112,6 +112,35 @@ fi
 check "export defuses formulas, keeps numbers" 0 '^1,"'"'"'=HYPERLINK\(""x""\)\\x1b\[2J",-1.000,2.000,3.000,-0.500,' -- "$holdfast" session export --csv hostile.jsonl
 sed -E '0,/"hold_s":[0-9.]+/s//"hold_s":1e10/' t.session.jsonl > huge.jsonl
 check "a hold of 1e10 s" 1 'huge.jsonl: line 2: hold: hold_s 10000000000.0 is out of range' -- timeout 10 "$holdfast" session show huge.jsonl
+# Test, treat, retest: bad input named, a demo, and the course of care from replayed sessions.
+printf 'time_s,force_n,event\n0,0.1,\n0.01,0.1,pain\n' > unknown-event.csv
+printf 'time_s,force_n,event\n0,0.1,\n0.01,0.1,ppt\n0.02,0.1,\n' > lone-signal.csv
+check "unknown event" 1 'unknown-event.csv:3: event "pain" is not known' -- "$holdfast" replay unknown-event.csv
+check "a signal with no contact" 1 'lone-signal.csv: the ppt event at time_s 0.01[0-9]* comes with no contact' -- "$holdfast" replay lone-signal.csv --session lone.jsonl
+# Two signals in one press (a ramp to 20 N and back, signalled at 2 s and 2.5 s).
+awk 'BEGIN { print "time_s,force_n,event"; for (i = 0; i <= 600; i++) { t = i / 100; f = (t < 3) ? 7 * t : (t < 4 ? 21 - 21 * (t - 3) : 0.1)
+  printf "%.2f,%.3f,%s\n", t, f, (i == 200 || i == 250) ? "ppt" : "" } }' > two-signals.csv
+check "two signals in one press" 1 'a second ppt event at time_s 2.5[0-9]* in one contact' -- "$holdfast" replay two-signals.csv
+awk -F, 'NR == 252 { $3 = "" } { print }' OFS=, two-signals.csv > one-signal.csv
+check "one signal in a press: its threshold" 0 '^- +1[34]\.[0-9] \(1\)' -- "$holdfast" replay one-signal.csv
+if [ -e lone.jsonl ]; then failed=$((failed + 1)); echo "FAIL a refused signal left lone.jsonl"; else passed=$((passed + 1)); fi
+check "send an outcome out of range" 64 'outcome: pain 11.0 is out of range' -- "$holdfast" send outcome pain 11
+check "send an unknown outcome" 64 'unknown outcome "mood"' -- "$holdfast" send outcome mood 3
+check "send ppt takes nothing" 64 'ppt takes nothing after it' -- "$holdfast" send ppt now
+check "demo retest" 0 'upper trapezius L +2[0-9.]+ \(3\) +[0-9.]+ \(3\)' -- bash -c "cd '$root' && '$holdfast' demo --replay --retest --work-dir '$work'"
+mkdir -p care
+for k in 1 2 3 4 5; do
+  "$holdfast" simulate "$root/Simulator/clients/jd42/session-$k.scenario" --trace "jd42-$k.csv" >/dev/null
+  "$holdfast" replay "jd42-$k.csv" --session "care/jd42-$k.jsonl" --quiet
+done
+check "report" 0 'Course of care: client jd42, 5 sessions' -- "$holdfast" report --client jd42 --sessions care --html care.html --csv care.csv
+check "report flags" 0 'setback at session 3' -- "$holdfast" report --client jd42 --sessions care
+check "report fits 80 columns" 0 '^80?$|^[0-7]?[0-9]$' -- bash -c "'$holdfast' report --client jd42 --sessions care | awk '{ if (length > m) m = length } END { print m }'"
+check "report CSV" 0 '^record,session,date,point,holds' -- head -n 1 care.csv
+check "report of nobody" 1 'no sessions of client zz9 in care' -- "$holdfast" report --client zz9 --sessions care
+check "report of a bad pseudonym" 64 'Error: ' -- "$holdfast" report --client '../x' --sessions care
+check "report of a missing directory" 1 'nowhere: cannot list the session directory' -- "$holdfast" report --client jd42 --sessions nowhere
+
 # A daemon whose listen backlog is full: send gives up after its 2 s instead of hanging.
 python3 - "$work/full.sock" <<'PY' &
 import os, socket, sys, time

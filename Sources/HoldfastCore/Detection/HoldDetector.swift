@@ -86,6 +86,17 @@ public struct HoldDetector: Sendable {
     @usableFromInline var contactGaps = 0
     @usableFromInline var contactRegrips = 0
     @usableFromInline var dipTotals = Totals()
+    /// The client's signal in the contact (sample clock), or `.max` for none; the highest force up to it.
+    @usableFromInline var signalNs: Int64 = .max
+    @usableFromInline var signalPeak: Int32 = 0
+    /// The samples have passed the signal's time: `signalPeak` is final.
+    @usableFromInline var signalSettled = false
+    @usableFromInline var onsetForce: Int32 = 0
+    @usableFromInline var steadiness = HoldSteadiness()
+    /// The level the hold in progress established (Q16.16; 0 before it has one), for the fading warning.
+    public var establishedForce: Int32 { _stage == .idle ? 0 : steadiness.establishedForce }
+    /// Whether the contact in progress has the client's signal (it will be a PPT trial).
+    public var signalled: Bool { _stage != .idle && signalNs != .max }
 
     /// The hold reported by the last `.holdCompleted` event.
     public var lastHold: HoldRecord { _lastHold }
@@ -93,8 +104,13 @@ public struct HoldDetector: Sendable {
                                                   targetNs: 0, overNs: 0, endedByStreamEnd: false)
     @usableFromInline var _holdCount = 0
     @usableFromInline var _touchCount = 0
+    @usableFromInline var _trialCount = 0
     public var holdCount: Int { _holdCount }
     public var touchCount: Int { _touchCount }
+    public var trialCount: Int { _trialCount }
+    /// The trial reported by the last `.trialCompleted` event.
+    public var lastTrial: TrialRecord { _lastTrial }
+    @usableFromInline var _lastTrial = TrialRecord(startNs: 0, signalNs: 0, endNs: 0, thresholdForce: 0, onsetForce: 0)
 
     public init(thresholds: HoldThresholds, zones: ZoneThresholds) throws(ThresholdError) {
         limits = try Limits(thresholds)
@@ -104,6 +120,18 @@ public struct HoldDetector: Sendable {
     /// Feeds one filtered sample (time already corrected for filter delay).
     @inlinable
     public mutating func step(timeNs t: Int64, force f: Int32) -> DetectorEvent {
+        let (t0, f0) = (previousNs, previousForce)
+        let event = advance(timeNs: t, force: f)
+        if _stage != .idle {
+            steadiness.add(timeNs: t, force: f)
+            if _slowPath(signalNs != .max && !signalSettled) { followSignal(t0, f0, t, f) }
+        }
+        return event
+    }
+
+    /// The state machine proper.
+    @inlinable @inline(__always)
+    mutating func advance(timeNs t: Int64, force f: Int32) -> DetectorEvent {
         let startForce = limits.startForce, endForce = limits.endForce
         guard hasPrevious else {
             hasPrevious = true
@@ -167,6 +195,37 @@ public struct HoldDetector: Sendable {
         }
     }
 
+    /// Up to the signal's time the highest force is the threshold; the sample that passes it adds the
+    /// force interpolated at the signal, so the threshold does not depend on the sample rate.
+    @usableFromInline
+    mutating func followSignal(_ t0: Int64, _ f0: Int32, _ t: Int64, _ f: Int32) {
+        if t <= signalNs {
+            signalPeak = max(signalPeak, f)
+            return
+        }
+        if t0 < signalNs, t > t0 {
+            let at = Int64(f0) &+ mulDiv(Int64(f) &- Int64(f0), signalNs &- t0, t &- t0)
+            signalPeak = max(signalPeak, Int32(clamping: at))
+        }
+        signalSettled = true
+    }
+
+    /// The client signalled "now" at `timeNs` on the sample clock (a key, a button, a trace's `ppt`
+    /// row): the contact in progress becomes a PPT trial whose threshold is the highest force up to then.
+    public mutating func signal(atNs timeNs: Int64) -> SignalOutcome {
+        guard _stage != .idle else { return .noContact }
+        guard signalNs == .max else { return .repeated }
+        signalNs = timeNs
+        signalPeak = onsetForce
+        signalSettled = false
+        if hasPrevious && previousNs >= timeNs {
+            // The samples are already past it (a signal that came late): the highest force so far.
+            signalPeak = peak
+            signalSettled = true
+        }
+        return .accepted
+    }
+
     /// New zone boundaries (the client's scale was recalibrated); they apply from the next sample.
     public mutating func setZones(_ zones: ZoneThresholds) { self.zones = zones }
 
@@ -211,6 +270,9 @@ public struct HoldDetector: Sendable {
         contactGaps = 0
         contactRegrips = 0
         peak = f
+        onsetForce = f
+        signalNs = .max
+        steadiness.begin(atNs: t)
     }
 
     @usableFromInline
@@ -221,6 +283,15 @@ public struct HoldDetector: Sendable {
             pendingLimits = nil
         }
         let duration = end &- _contactStartNs
+        if signalNs != .max {
+            // A contact with the client's signal is a PPT trial, never a hold or a touch.
+            _lastTrial = TrialRecord(startNs: _contactStartNs, signalNs: signalNs, endNs: end,
+                                     thresholdForce: signalSettled ? signalPeak : max(signalPeak, peak), onsetForce: onsetForce,
+                                     gaps: contactGaps, endedByGap: byGap)
+            signalNs = .max
+            _trialCount += 1
+            return .trialCompleted
+        }
         guard duration >= limits.minHoldNs, duration > 0 else {
             _touchCount += 1
             return .touchCompleted
@@ -230,7 +301,8 @@ public struct HoldDetector: Sendable {
             startNs: _contactStartNs, endNs: end,
             meanForce: Int32(truncatingIfNeeded: mean), peakForce: peak,
             targetNs: totals.targetNs, overNs: totals.overNs,
-            endedByStreamEnd: byStreamEnd, gaps: contactGaps, regrips: contactRegrips, endedByGap: byGap)
+            endedByStreamEnd: byStreamEnd, gaps: contactGaps, regrips: contactRegrips, endedByGap: byGap,
+            steadiness: steadiness.finish())
         _holdCount += 1
         return .holdCompleted
     }

@@ -3,7 +3,10 @@
 ///
 /// The idle force is averaged over blocks of one second, starting one second
 /// after a contact ends (so a release's tail and the filter's settling are not
-/// counted); a contact discards the block in progress. The lowest and
+/// counted); a contact discards the block in progress and the one before it
+/// (a slow ramp, a PPT trial's 5 N/s, spends a second below the start force:
+/// that is a thumb, not the baseline), so a block counts once the second
+/// after it was idle too. The lowest and
 /// highest block means say how far the baseline wandered. A zeroed trace
 /// stays within noise of 0 N; a drifting one does not, and every threshold
 /// crossing, hold time and zone time moves with it.
@@ -15,6 +18,8 @@ public struct IdleBaseline: Sendable {
     @usableFromInline var _lowest = Int32.max
     @usableFromInline var _highest = Int32.min
     @usableFromInline var _blocks = 0
+    /// The last block's mean, counted when the next block closes idle too.
+    @usableFromInline var pending: Int32?
 
     /// Time after a contact before idle samples count.
     public static let settleNs: Int64 = 1_000_000_000
@@ -30,6 +35,7 @@ public struct IdleBaseline: Sendable {
             settledAfterNs = t &+ Self.settleNs
             count = 0
             sum = 0
+            pending = nil
             return
         }
         guard t >= settledAfterNs else { return }
@@ -41,9 +47,12 @@ public struct IdleBaseline: Sendable {
     @usableFromInline
     mutating func closeBlock() {
         let mean = Int32(truncatingIfNeeded: sum / Int64(count))
-        _lowest = min(_lowest, mean)
-        _highest = max(_highest, mean)
-        _blocks += 1
+        if let previous = pending {
+            _lowest = min(_lowest, previous)
+            _highest = max(_highest, previous)
+            _blocks += 1
+        }
+        pending = mean
         sum = 0
         count = 0
     }

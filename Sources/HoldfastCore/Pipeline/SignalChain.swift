@@ -49,6 +49,12 @@ public struct ChainEvents: OptionSet, Sendable {
     /// Samples were missing before this one: flagged by the source, or further
     /// apart than the longest dip a hold can bridge. See ``SignalChain/lastGapNs``.
     public static let gap = ChainEvents(rawValue: 1 << 3)
+    /// A PPT trial ended; read it from ``SignalChain/detector``'s `lastTrial`.
+    public static let trialCompleted = ChainEvents(rawValue: 1 << 4)
+    /// A sample flagged as the client's signal came with no contact (see ``SignalChain/lastSignalNs``).
+    public static let signalWithoutContact = ChainEvents(rawValue: 1 << 5)
+    /// A second signal in one contact (the first counts).
+    public static let signalRepeated = ChainEvents(rawValue: 1 << 6)
 
     @inlinable
     init(_ event: DetectorEvent) {
@@ -57,6 +63,15 @@ public struct ChainEvents: OptionSet, Sendable {
         case .contactStarted: self = .contactStarted
         case .holdCompleted: self = .holdCompleted
         case .touchCompleted: self = .touchCompleted
+        case .trialCompleted: self = .trialCompleted
+        }
+    }
+
+    public init(_ outcome: SignalOutcome) {
+        switch outcome {
+        case .accepted: self = []
+        case .noContact: self = .signalWithoutContact
+        case .repeated: self = .signalRepeated
         }
     }
 }
@@ -108,6 +123,8 @@ public struct SignalChain: Sendable {
     public var lastTimeNs: Int64 { _lastTimeNs }
     /// With a `.gap` event: how long the stream was silent before this sample.
     public var lastGapNs: Int64 { _lastGapNs }
+    /// The time of the last signal flagged in the samples (for a refused one's error).
+    public private(set) var lastSignalNs: Int64 = 0
 
     public init(_ config: SignalConfig) throws(SignalChainError) {
         self.config = config
@@ -154,6 +171,17 @@ public struct SignalChain: Sendable {
     @usableFromInline
     mutating func noteIrregular(_ sample: Sample, at t: Int64) -> ChainEvents {
         if sample.flags.contains(.saturated) { _saturatedCount &+= 1 }
+        var events: ChainEvents = []
+        if sample.flags.contains(.signal) {
+            // After this sample's own step would be too late for a signal at the contact's first sample.
+            lastSignalNs = sample.timestampNs
+            events = ChainEvents(_detector.signal(atNs: sample.timestampNs))
+        }
+        return events.union(noteGap(sample, at: t))
+    }
+
+    @usableFromInline
+    mutating func noteGap(_ sample: Sample, at t: Int64) -> ChainEvents {
         guard _sampleCount > 0 else { return [] }
         let silent = t.subtractingReportingOverflow(_lastTimeNs)
         let long = silent.overflow || silent.partialValue > _detector.maxGapNs
@@ -167,6 +195,13 @@ public struct SignalChain: Sendable {
         }
         _detector.noteGap()
         return .gap
+    }
+
+    /// The client signalled "now" at `timeNs` on the sample clock (live: a key, a button, `holdfast
+    /// send ppt`): the contact in progress becomes a PPT trial. Between samples, never per sample.
+    public mutating func signal(atNs timeNs: Int64) -> SignalOutcome {
+        lastSignalNs = timeNs
+        return _detector.signal(atNs: timeNs)
     }
 
     /// Processes a batch, calling `onHold` for every completed hold and

@@ -76,6 +76,20 @@ final class CommandHandler {
             return .reply(DaemonMessage.Reply(id: id))
         case .status:
             return .live(frames.frame(id: id))
+        case .ppt:
+            guard session != nil else { return .reply(.refusal(id: id, "no session is open")) }
+            let live = core.live.snapshot
+            // Checked here for a clear answer; the core decides at the signal's time (and says so in a notice).
+            guard live.stage != .idle else {
+                return .reply(.refusal(id: id, "signal with no contact: nothing is being pressed (the client signals during a press)"))
+            }
+            guard !live.signalled else { return .reply(.refusal(id: id, "this press already has the client's signal; the first counts")) }
+            core.commands.push(.signal(atNs: t))
+            return .reply(DaemonMessage.Reply(id: id, message: "signal: this press is a PPT trial; release to record it"))
+        case .outcome(let outcome):
+            guard let session else { return .reply(.refusal(id: id, "no session is open")) }
+            session.record(SessionEncoding.outcome(outcome, atNs: session.relative(t)))
+            return .reply(DaemonMessage.Reply(id: id, message: "recorded: \(outcome.summary)"))
         }
     }
 }

@@ -16,12 +16,14 @@ struct FrameEncoder {
     let alarmOutput: AlarmOutput
     let sensorName: String
     let alarmLevel: Double
+    let ppt: PPTPolicy
 
     func hello() -> DaemonMessage.Hello {
         let t = treatment.thresholds
         return DaemonMessage.Hello(sensor: sensorName, scale: treatment.scale.text, alarmLevel: alarmLevel, minHoldS: t.minHoldS,
                                    startN: rounded(t.startN, decimals: 3), endN: rounded(t.endN, decimals: 3),
-                                   warning: treatment.warning)
+                                   warning: treatment.warning, pptRateNS: ppt.rateNPerS, pptTolerance: ppt.tolerance,
+                                   pptTrials: ppt.trials, probeAreaCm2: ppt.probeAreaCm2)
     }
 
     /// A live frame; `id` marks one sent in reply to a status command.
@@ -42,11 +44,30 @@ struct FrameEncoder {
             status: SensorHealth.describe(mode: stats.mode, sinceLastSampleNs: stats.lastSampleNs.map { now - $0 }),
             lastError: stats.lastError)
         let session = sessions.current
+        let pressing = state.stage != .idle
+        // The ramp a PPT trial would record: from the onset (the start force) to now, once there is a ramp to measure.
+        var ramp: Double?
+        if pressing, !state.signalled, heldNs >= Self.rampAfterNs {
+            ramp = rounded((state.forceN - treatment.thresholds.startN) / (Double(heldNs) / 1e9), decimals: 2)
+        }
         return DaemonMessage.LiveFrame(
             id: id, tS: Self.seconds(session.map { $0.relative(state.timeNs) } ?? state.timeNs),
             forceN: rounded(state.forceN, decimals: 2), level: rounded(level, decimals: 2), zone: Zone(level: level).name,
             stage: stage, holdS: Self.seconds(heldNs), point: treatment.timeline.label(at: now), alarm: state.alarm,
-            session: session?.path, sensor: sensor, fault: faults(), warning: treatment.warning)
+            session: session?.path, sensor: sensor, fault: faults(), warning: treatment.warning,
+            rampNS: ramp, signalled: pressing && state.signalled ? true : nil,
+            fading: pressing && Self.fading(forceN: state.forceN, establishedN: state.establishedN, scale: treatment.scale) ? true : nil)
+    }
+
+    /// A ramp is shown once it has lasted this long (before, one sample's noise is most of it).
+    static let rampAfterNs: Int64 = 300_000_000
+
+    /// The hold is fading: more than 10 % below the level it established, and leaving the target zone (its
+    /// level under the zone's lower half level) after having established itself in the zone or above.
+    static func fading(forceN: Double, establishedN: Double, scale: PressureScale) -> Bool {
+        guard establishedN > 0, forceN < 0.9 * establishedN else { return false }
+        let low = PressureScale.targetLevels.lowerBound
+        return scale.level(atForce: establishedN) >= low && scale.level(atForce: forceN) < low + 0.5
     }
 
     /// What the therapist must see: records that cannot be written, an alarm output that fails.

@@ -3,6 +3,10 @@ import HoldfastCore
 /// What the core thread reports to the event loop (rare: a few per minute).
 public enum CoreEvent: Sendable {
     case hold(HoldRecord)
+    /// A press with the client's signal in it ended: a PPT trial.
+    case trial(TrialRecord)
+    /// What became of a signal (a key, `send ppt`, the button) the core was given.
+    case signal(SignalOutcome, atNs: Int64)
     case touch(atNs: Int64)
     case alarm(on: Bool, atNs: Int64, forceQ16: Int32)
     /// The first sample after a gap, and how long the stream had been silent.
@@ -18,4 +22,6 @@ public enum CoreEvent: Sendable {
 public enum CoreCommand: Sendable {
     case tare
     case setScale(PressureScale)
+    /// The client signalled "now" at this time on the sample clock.
+    case signal(atNs: Int64)
 }

@@ -73,6 +73,8 @@ public final class CoreLoop {
         live.stage.store(chain.detector.stage.rawValue, ordering: .relaxed)
         live.contactStartNs.store(chain.detector.contactStartNs, ordering: .relaxed)
         live.samples.wrappingAdd(1, ordering: .relaxed)
+        live.establishedQ16.store(Int(chain.detector.establishedForce), ordering: .relaxed)
+        live.signalled.store(chain.detector.signalled, ordering: .relaxed)
         if _slowPath(!happened.isEmpty) {
             if happened.contains(.gap) { events.push(.gap(atNs: sample.timestampNs, missingNs: chain.lastGapNs)) }
             report(happened, atNs: chain.lastTimeNs)
@@ -92,6 +94,7 @@ public final class CoreLoop {
     private func report(_ chainEvents: ChainEvents, atNs t: Int64) {
         if chainEvents.contains(.holdCompleted) { events.push(.hold(chain.detector.lastHold)) }
         if chainEvents.contains(.touchCompleted) { events.push(.touch(atNs: t)) }
+        if chainEvents.contains(.trialCompleted) { events.push(.trial(chain.detector.lastTrial)) }
     }
 
     /// Applies commands between batches; not private for the unit tests, as `process`.
@@ -110,6 +113,9 @@ public final class CoreLoop {
                 // Validated by the event loop with the same rules before it was sent.
                 do { try chain.setScale(scale) } catch { events.push(.scaleRefused("\(error)")); continue }
                 (alarmForce, alarmClearForce) = Self.alarmForces(scale, level: alarmLevel)
+            case .signal(let at):
+                // Between batches: the samples up to now are in; the threshold follows them to the signal's time.
+                events.push(.signal(chain.signal(atNs: at), atNs: at))
             }
         }
     }

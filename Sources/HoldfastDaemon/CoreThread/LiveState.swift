@@ -12,6 +12,9 @@ public final class LiveState: Sendable {
     let contactStartNs = Atomic<Int64>(0)
     let samples = Atomic<Int>(0)
     let alarm = Atomic<Bool>(false)
+    /// The level the hold in progress established (Q16.16; 0 before it has one), and whether the press has the client's signal.
+    let establishedQ16 = Atomic<Int>(0)
+    let signalled = Atomic<Bool>(false)
     /// Incremented on every loop of the core thread, busy or idle: the watchdog's proof of life.
     let heartbeat = Atomic<Int>(0)
 
@@ -24,6 +27,8 @@ public final class LiveState: Sendable {
         public var contactStartNs: Int64
         public var samples: Int
         public var alarm: Bool
+        public var establishedN: Double
+        public var signalled: Bool
     }
 
     public var snapshot: Snapshot {
@@ -32,6 +37,8 @@ public final class LiveState: Sendable {
                  stage: HoldStage(rawValue: stage.load(ordering: .relaxed)) ?? .idle,
                  contactStartNs: contactStartNs.load(ordering: .relaxed),
                  samples: samples.load(ordering: .relaxed),
-                 alarm: alarm.load(ordering: .relaxed))
+                 alarm: alarm.load(ordering: .relaxed),
+                 establishedN: Q16.newtons(Int32(truncatingIfNeeded: establishedQ16.load(ordering: .relaxed))),
+                 signalled: signalled.load(ordering: .relaxed))
     }
 }

@@ -15,12 +15,15 @@ final class SessionRecorder {
     let client: String?
     private let writer: RecordWriter
     private(set) var holds: [SessionHold] = []
+    /// The session's PPT trials, numbered and judged as they come.
+    private var ledger: PPTLedger
     private var touches = 0
     private let samplesAtStart: Int
 
     /// Names the file (`state directory/UTC start-client.jsonl`, 0640 in a 0750 directory) and queues its header.
     init(writer: RecordWriter, directory: String, client: String?, time: SessionTimeBase, samplesSoFar: Int,
-         taken: Set<String>, header: (SessionSource) -> [UInt8]) {
+         taken: Set<String>, ppt: PPTPolicy, header: (SessionSource) -> [UInt8]) {
+        ledger = PPTLedger(policy: ppt)
         let unix = SessionName.nowUnixSeconds()
         let base = SessionName.fileName(unixSeconds: unix, client: client)
         var name = base
@@ -54,8 +57,21 @@ final class SessionRecorder {
     func hold(_ record: HoldRecord, timeline: PointTimeline, scale: PressureScale) -> (line: HoldLine, ticket: RecordWriter.Ticket) {
         let hold = time.hold(record, timeline: timeline, scale: scale)
         holds.append(hold)
+        ledger.hold(at: hold.point)
         let ticket = writer.append(file, SessionEncoding.hold(hold, number: holds.count))
         return (HoldLine(hold, number: holds.count), ticket)
+    }
+
+    /// Records a PPT trial; returns it and the ticket that says when it is on disk.
+    func trial(_ record: TrialRecord, timeline: PointTimeline) -> (line: PPTLine, ticket: RecordWriter.Ticket) {
+        let line = ledger.trial(time.trial(record, timeline: timeline))
+        return (line, writer.append(file, SessionEncoding.ppt(line)))
+    }
+
+    /// Trials asked for at `point` in its current phase, and how many are done.
+    func trialsDone(at point: String?) -> Int {
+        guard let p = ledger[point] else { return 0 }
+        return holds.contains(where: { $0.point == point }) ? p.post.count : p.pre.count
     }
 
     /// The alarm going on or off, at the time the force crossed (`crossingNs` is the filtered sample's).
@@ -71,6 +87,7 @@ final class SessionRecorder {
                                      holds: holds, touches: touches, dropped: dropped, saturated: acquisition.saturated)
         summary.acquisition = acquisition
         summary.warnings = warnings
+        summary.ppt = ledger
         writer.append(file, SessionEncoding.summary(summary))
         writer.close(file)
     }

@@ -12,7 +12,10 @@ final class Sessions {
     private var proposed: Set<String> = []
     private(set) var current: SessionRecorder?
 
-    init(writer: RecordWriter, directory: String, log: Log) {
+    private let ppt: PPTPolicy
+
+    init(writer: RecordWriter, directory: String, ppt: PPTPolicy, log: Log) {
+        self.ppt = ppt
         self.writer = writer
         self.directory = directory
         self.log = log
@@ -22,7 +25,7 @@ final class Sessions {
     func start(client: String?, time: SessionTimeBase, samplesSoFar: Int, point: String?,
                header: (SessionSource) -> [UInt8]) -> SessionRecorder {
         let recorder = SessionRecorder(writer: writer, directory: directory, client: client, time: time,
-                                       samplesSoFar: samplesSoFar, taken: proposed, header: header)
+                                       samplesSoFar: samplesSoFar, taken: proposed, ppt: ppt, header: header)
         proposed.insert(recorder.proposedPath)
         current = recorder
         if let point { recorder.record(SessionEncoding.point(point, atNs: 0)) }

@@ -10,10 +10,13 @@ public protocol ForceSource: AnyObject {
 
 /// A recorded trace as the force on the sensor: rows are streamed from the
 /// file and interpolated linearly; point labels are reported as the
-/// emulated time passes them. Times must be asked in non-decreasing order.
+/// emulated time passes them, and the client's signals (`ppt` rows) as they
+/// are read (a little ahead of the time: a button line schedules them).
+/// Times must be asked in non-decreasing order.
 public final class TraceForceSource: ForceSource {
     private let reader: TraceReader
     private let onPoint: (Int64, String) -> Void
+    private let onSignal: (Int64) -> Void
     private var buffer = [Sample](repeating: Sample(timestampNs: 0, raw: 0), count: 4096)
     private var count = 0
     private var index = 0
@@ -22,9 +25,11 @@ public final class TraceForceSource: ForceSource {
     public private(set) var error: TraceError?
     public private(set) var firstNs: Int64?
 
-    public init(reader: TraceReader, onPoint: @escaping (Int64, String) -> Void) {
+    public init(reader: TraceReader, onPoint: @escaping (Int64, String) -> Void,
+                onSignal: @escaping (Int64) -> Void = { _ in }) {
         self.reader = reader
         self.onPoint = onPoint
+        self.onSignal = onSignal
         refill()
         firstNs = count > 0 ? buffer[0].timestampNs : nil
     }
@@ -62,6 +67,7 @@ public final class TraceForceSource: ForceSource {
             }.get()
             count = start + n
             if n == 0 { ended = true }
+            for i in start..<count where buffer[i].flags.contains(.signal) { onSignal(buffer[i].timestampNs) }
         } catch {
             self.error = error
             count = start

@@ -21,8 +21,24 @@ public struct GroundTruth: Sendable, Equatable {
         public var holdS: Double { endS - startS }
     }
 
+    /// A PPT trial as a perfect detector would take it from the clean profile.
+    public struct Trial: Sendable, Equatable {
+        public var point: String?
+        /// `pre` before the point's first hold, `post` after one.
+        public var phase: String
+        public var startS: Double
+        public var signalS: Double
+        /// The highest clean force from the contact's start to the signal.
+        public var thresholdN: Double
+        /// The mean slope from the onset (the start force) to the signal.
+        public var rateNPerS: Double
+        /// The client's own threshold (before the reaction time), for the record.
+        public var clientThresholdN: Double
+    }
+
     public var holds: [Hold]
     public var touches: Int
+    public var trials: [Trial] = []
 
     public init(scenario: Scenario, thresholds: HoldThresholds? = nil, scale: PressureScale? = nil) {
         let scale = scale ?? scenario.scale
@@ -50,13 +66,22 @@ public struct GroundTruth: Sendable, Equatable {
 
         var holds: [Hold] = []
         var touches = 0
+        var trials: [Trial] = []
         var start: Double?
         var dipStart: Double?
         var dipIsLift = false
         var regrips = 0
         func close(_ end: Double) {
             guard let s = start else { return }
-            if end - s >= thresholds.minHoldS {
+            if let scripted = scenario.trials.first(where: { $0.signalS >= s && $0.signalS <= end }) {
+                // A contact with the client's signal is a trial, never a hold or a touch.
+                let point = scenario.points.last(where: { $0.timeS <= s })?.label
+                let threshold = Self.peak(scenario, from: s, to: scripted.signalS)
+                trials.append(Trial(point: point, phase: holds.contains(where: { $0.point == point }) ? "post" : "pre",
+                                    startS: s, signalS: scripted.signalS, thresholdN: threshold,
+                                    rateNPerS: (threshold - thresholds.startN) / (scripted.signalS - s),
+                                    clientThresholdN: scripted.thresholdN))
+            } else if end - s >= thresholds.minHoldS {
                 holds.append(Self.measure(scenario, from: s, to: end, scale: scale, regrips: regrips))
             } else {
                 touches += 1
@@ -93,6 +118,13 @@ public struct GroundTruth: Sendable, Equatable {
         if let d = dipStart { close(d) } else if start != nil { close(scenario.durationS) }
         self.holds = holds
         self.touches = touches
+        self.trials = trials
+    }
+
+    /// The highest clean force over [from, to].
+    static func peak(_ scenario: Scenario, from: Double, to: Double) -> Double {
+        let times = [from] + scenario.profile.map(\.timeS).filter { $0 > from && $0 < to } + [to]
+        return times.map { scenario.cleanForce(at: $0) }.max() ?? 0
     }
 
     /// Mean, peak and zone times of the clean profile over [from, to].

@@ -1,4 +1,5 @@
 import HoldfastCore
+import HoldfastSession
 
 /// A synthetic session: a clean force profile (what the therapist's thumb
 /// does) plus the imperfections of a real sensor chain, all described in a
@@ -23,6 +24,10 @@ import HoldfastCore
 /// hold 40               stay for 40 s
 /// tap 12 0.4            touch: up to 12 N and back within 0.4 s
 /// lift 0.2 [1]          brief lift: down to 1 N (default 0) and back within 0.2 s
+/// ppt 5 28 0.4 [0.5]    a PPT trial: ramp at 5 N/s; the client's threshold is 28 N, they signal
+///                       0.4 s after reaching it; release to 0 N over 0.5 s
+/// outcome pain 6 now    what the client reports here (the words of `holdfast send outcome`)
+/// client jd42           whose session it is; date 2026-03-02: which day
 /// ```
 public struct Scenario: Sendable, Equatable {
     public struct Periodic: Sendable, Equatable {
@@ -92,6 +97,32 @@ public struct Scenario: Sendable, Equatable {
     public var dropouts: Dropouts?
     public var profile: [Breakpoint] = [Breakpoint(timeS: 0, forceN: 0)]
     public var points: [PointChange] = []
+    /// PPT trials scripted with `ppt`, in time order.
+    public var trials: [ScriptedTrial] = []
+    /// What the client reports, with the words as written (checked by ``Outcome``'s rules).
+    public var outcomes: [(timeS: Double, words: String)] = []
+    public var client: String?
+    public var date: String?
+
+    /// A PPT trial: the thumb ramps at `rateNPerS` from `startS`; the client feels pain at
+    /// `thresholdN` and signals `reactionS` later, at `signalS`.
+    public struct ScriptedTrial: Sendable, Equatable {
+        public var startS: Double
+        public var rateNPerS: Double
+        public var thresholdN: Double
+        public var reactionS: Double
+        public var signalS: Double
+        /// The force when the client signals: the threshold plus the ramp during the reaction.
+        public var signalForceN: Double { thresholdN + rateNPerS * reactionS }
+    }
+
+    public static func == (a: Scenario, b: Scenario) -> Bool {
+        a.name == b.name && a.rateHz == b.rateHz && a.seed == b.seed && a.noiseN == b.noiseN && a.tremor == b.tremor
+            && a.mains == b.mains && a.baseline == b.baseline && a.hostBursts == b.hostBursts && a.scale == b.scale
+            && a.spikes == b.spikes && a.jitterUs == b.jitterUs && a.dropouts == b.dropouts && a.profile == b.profile
+            && a.points == b.points && a.trials == b.trials && a.outcomes.map(\.timeS) == b.outcomes.map(\.timeS)
+            && a.outcomes.map(\.words) == b.outcomes.map(\.words) && a.client == b.client && a.date == b.date
+    }
 
     public init(name: String) { self.name = name }
 
@@ -214,6 +245,29 @@ extension Scenario {
                 profile.append(Breakpoint(timeS: now + v[1] / 2, forceN: try newtons(v[0])))
                 now += v[1]
                 profile.append(Breakpoint(timeS: now, forceN: force))
+            case "ppt":
+                let v = try numbers(3...4)
+                guard v[0] > 0 else { throw fail("ppt needs a ramp rate above 0 N/s: a PPT with no ramp has no threshold") }
+                guard v[1] > force else { throw fail("ppt: the threshold \(v[1]) N must lie above the force before the trial (\(force) N)") }
+                let release = v.count == 4 ? v[3] : 0.5
+                guard release > 0 else { throw fail("ppt needs a release time above 0") }
+                let signal = now + (v[1] - force) / v[0] + v[2]
+                let peak = try newtons(v[1] + v[0] * v[2])
+                trials.append(ScriptedTrial(startS: now, rateNPerS: v[0], thresholdN: v[1], reactionS: v[2], signalS: signal))
+                profile.append(Breakpoint(timeS: signal, forceN: peak))
+                now = signal + release
+                force = 0
+                profile.append(Breakpoint(timeS: now, forceN: 0))
+            case "outcome":
+                let words = Array(args)
+                do { _ = try Outcome(words: words) } catch { throw fail("outcome: \(error)") }
+                outcomes.append((now, words.joined(separator: " ")))
+            case "client":
+                guard args.count == 1 else { throw fail("client takes one pseudonym") }
+                do { client = try ClientPseudonym.validated(args[0]) } catch { throw fail(error.reason) }
+            case "date":
+                guard args.count == 1, TraceAnnotations.isDate(args[0]) else { throw fail("date takes one day, YYYY-MM-DD") }
+                date = args[0]
             case "lift":
                 let v = try numbers(1...2)
                 guard v[0] > 0 else { throw fail("lift needs a duration above 0") }

@@ -17,6 +17,8 @@ public struct TraceSynthesizer {
         public var timeNs: Int64
         public var forceCounts: Int64
         public var point: String?
+        /// The client signalled at this row (the first row at or after a scripted trial's signal).
+        public var signal = false
     }
 
     /// Calls `body` for every row in time order.
@@ -35,6 +37,8 @@ public struct TraceSynthesizer {
         var dropoutUntil = -1.0
         var nextPoint = 0
         var pendingLabel: String?  // a label waits for the next delivered row
+        var nextTrial = 0
+        var pendingSignal = false  // so does a signal
         var burstArrival = -1.0
         var burstIndex = 0
         for i in 0..<count {
@@ -76,6 +80,10 @@ public struct TraceSynthesizer {
                 pendingLabel = s.points[nextPoint].label
                 nextPoint += 1
             }
+            while nextTrial < s.trials.count && s.trials[nextTrial].signalS <= t {
+                pendingSignal = true
+                nextTrial += 1
+            }
             if t < dropoutUntil { continue }
             let counts = Int64((force / TraceReader.countNewtons).rounded())
             var stamp = t
@@ -86,8 +94,9 @@ public struct TraceSynthesizer {
                 burstArrival = arrival
                 stamp = arrival + Double(burstIndex) * bursts.spacingS
             }
-            try body(Row(timeNs: Int64((stamp * 1e9).rounded()), forceCounts: counts, point: pendingLabel))
+            try body(Row(timeNs: Int64((stamp * 1e9).rounded()), forceCounts: counts, point: pendingLabel, signal: pendingSignal))
             pendingLabel = nil
+            pendingSignal = false
         }
     }
 
@@ -95,13 +104,21 @@ public struct TraceSynthesizer {
     /// self-describing `# key: value` header.
     public func writeCSV(to path: String) throws(SystemError) {
         let out = try FileWriter(creating: path)
+        // The event column and the session's annotations only when the scenario has them: other traces stay as they were.
+        let events = !scenario.trials.isEmpty
+        var annotations = ""
+        if let client = scenario.client { annotations += "# client: \(client)\n" }
+        if let date = scenario.date { annotations += "# date: \(date)\n" }
+        for o in scenario.outcomes {
+            annotations += "# outcome: \(DecimalText.fixed(o.timeS, decimals: 3)) \(o.words)\n"
+        }
         try out.write("""
             # scenario: \(scenario.name)
             # generator: holdfast simulate
             # rate_hz: \(scenario.rateHz)
             # seed: \(scenario.seed)
             # scale: \(scenario.scale.text)
-            time_s,force_n,point
+            \(annotations)time_s,force_n,point\(events ? ",event" : "")
 
             """)
         try forEachRow { (row: Row) throws(SystemError) in
@@ -112,6 +129,10 @@ public struct TraceSynthesizer {
                 DecimalText.append(row.forceCounts, decimals: 4, to: &buffer)
                 buffer.append(UInt8(ascii: ","))
                 if let point = row.point { buffer.append(contentsOf: point.utf8) }
+                if events {
+                    buffer.append(UInt8(ascii: ","))
+                    if row.signal { buffer.append(contentsOf: "ppt".utf8) }
+                }
                 buffer.append(UInt8(ascii: "\n"))
             }
         }

@@ -16,9 +16,14 @@ public struct SensorSource {
     public var dataReady: String
     /// Whatever must live as long as the source (an emulated chip and its trace).
     public var owner: AnyObject?
+    /// A button the client signals "now" with, when the source brings one (an emulated session's
+    /// scripted signals); a real one is configured apart (`ppt_button`). Sendable: the source presses it
+    /// from its own thread while the daemon's button thread waits on it.
+    public var signalButton: (any InputLine & Sendable)?
 
     public init(driver: ForceSensor, line: DataReadyLine?, clock: MonotonicClock, calibration: ForceCalibration,
-                description: String, dataReady: String, owner: AnyObject? = nil) {
+                description: String, dataReady: String, owner: AnyObject? = nil, signalButton: (any InputLine & Sendable)? = nil) {
+        self.signalButton = signalButton
         self.driver = driver
         self.line = line
         self.clock = clock
