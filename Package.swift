@@ -93,7 +93,7 @@ let package = Package(
             dependencies: [
                 "HoldfastReplay", "HoldfastEmulation", "HoldfastLinux", "HoldfastDaemon", "HoldfastConfig",
                 "HoldfastTerminal", "HoldfastProtocol", "HoldfastSession", "HoldfastTrace", "HoldfastSensors",
-                "HoldfastCore", "HoldfastPOSIX", "HoldfastReport",
+                "HoldfastCore", "HoldfastPOSIX", "HoldfastReport", "HoldfastSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,13 +4,19 @@
 public final class ChildProcess {
     public let pid: pid_t
     private var reaped = false
+    /// How it ended, once reaped: its exit status, or 128 + the signal that ended it (as a shell says).
+    public private(set) var exitStatus: Int32?
 
-    public init(path: String, arguments: [String]) throws(SystemError) {
+    /// `keepStandardError`: the child writes its errors where this process does
+    /// (`holdfast report` lets holdfast-sync's messages through), not to /dev/null.
+    public init(path: String, arguments: [String], keepStandardError: Bool = false) throws(SystemError) {
         var actions = posix_spawn_file_actions_t()
         try nothingOrErrno { posix_spawn_file_actions_init(&actions) }.get("spawn", path)
         defer { posix_spawn_file_actions_destroy(&actions) }
         try nothingOrErrno { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }.get("spawn", path)
-        try nothingOrErrno { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }.get("spawn", path)
+        if !keepStandardError {
+            try nothingOrErrno { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }.get("spawn", path)
+        }
         // The child starts with no signal blocked and every handler at its default, whatever
         // this process had (a thread waiting on a signalfd blocks SIGTERM, and a blocked mask is inherited).
         var attributes = posix_spawnattr_t()
@@ -41,9 +47,28 @@ public final class ChildProcess {
         var status: Int32 = 0
         switch valueOrErrno({ waitpid(pid, &status, WNOHANG) }) {
         case .success(0): return true
-        case .success, .failure: reaped = true
+        case .success: ended(status)
+        case .failure: reaped = true
         }
         return false
+    }
+
+    /// Waits for the child to end by itself and returns ``exitStatus`` (nil if
+    /// it was reaped elsewhere, ECHILD, so how it ended is not known).
+    public func waitForExit() -> Int32? {
+        guard !reaped else { return exitStatus }
+        var status: Int32 = 0
+        switch valueOrErrno({ waitpid(pid, &status, 0) }) {
+        case .success: ended(status)
+        case .failure: reaped = true
+        }
+        return exitStatus
+    }
+
+    /// Records a wait status (WIFEXITED and WTERMSIG are C macros Swift does not import).
+    private func ended(_ status: Int32) {
+        reaped = true
+        exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// SIGTERM, then waits for it to end. Idempotent. Never signals a child already
@@ -51,8 +76,6 @@ public final class ChildProcess {
     public func terminate() {
         guard isRunning else { return }
         _ = valueOrErrno { kill(pid, SIGTERM) }  // ESRCH: it has just ended; the wait below reaps it
-        var status: Int32 = 0
-        _ = valueOrErrno { waitpid(pid, &status, 0) }  // ECHILD: reaped elsewhere; either way it is gone
-        reaped = true
+        _ = waitForExit()  // ECHILD: reaped elsewhere; either way it is gone
     }
 }

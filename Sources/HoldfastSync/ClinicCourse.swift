@@ -67,19 +67,63 @@ public enum ClinicCourse {
     }
 
     /// The files the report reads: every local file, and each database copy
-    /// whose session is not among them. Two files hold the same session when
-    /// they have the same name (the daemon's: its start time and client) and the
-    /// same header line; the local file is kept (files only grow, so it holds at
-    /// least what was synced, and the lines the database refused as well).
-    public static func paths(local: [String], fromDatabase: [String]) -> [String] {
+    /// (`…/BOARD/FILE`, as ``write(_:to:)`` and ``fetch(client:configuration:syncExecutable:into:)``
+    /// lay them out) that is not one of them. The local files are `board`'s own
+    /// (the board named in the sync's configuration), so a copy is one of them
+    /// when it comes from `board` and a local file has its name and its header
+    /// line; the local one is kept (files only grow, so it holds everything
+    /// synced, and the lines the database refused as well). Another board's
+    /// session is never taken for a local one, even under the same name.
+    public static func paths(local: [String], fromDatabase: [String], board: String) -> [String] {
         var localSessions = Set<String>()
         for path in local {
             if let header = firstLine(path) { localSessions.insert(baseName(path) + "\n" + header) }
         }
         return local + fromDatabase.filter { path in
-            guard let header = firstLine(path) else { return true }
+            guard boardOf(path) == board, let header = firstLine(path) else { return true }
             return !localSessions.contains(baseName(path) + "\n" + header)
         }
+    }
+
+    /// The board of a copy at `…/BOARD/FILE`: its directory's name.
+    static func boardOf(_ path: String) -> String {
+        baseName(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+    }
+
+    /// Why the database's sessions could not be fetched.
+    public struct Unfetchable: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The client's sessions from every board, fetched from the database by
+    /// `holdfast-sync export` (the one program that speaks to PostgreSQL; a
+    /// program built with Debian's Swift cannot link postgres-nio) into
+    /// `directory` (new and private), and their paths, for the report's reader.
+    /// The export's own messages (the database unreachable, a wrong password)
+    /// reach standard error as it prints them.
+    public static func fetch(client: String, configuration: String, syncExecutable: String,
+                             into directory: String) throws(Unfetchable) -> [String] {
+        let export: ChildProcess
+        do {
+            export = try ChildProcess(path: syncExecutable, arguments: ["export", "--config", configuration, "--client", client,
+                                                                        "--to", directory], keepStandardError: true)
+        } catch {
+            throw Unfetchable(description: "cannot run holdfast-sync: \(error)")
+        }
+        let status = export.waitForExit()
+        guard status == 0 else {
+            throw Unfetchable(description: "holdfast-sync export " + (status.map { "failed (exit status \($0))" } ?? "ended unseen"))
+        }
+        var paths: [String] = []
+        do {
+            for board in try directoryEntries(directory).sorted() {
+                let boardDirectory = directory + "/" + board
+                paths += try directoryEntries(boardDirectory).sorted().filter { $0.hasSuffix(".jsonl") }.map { boardDirectory + "/" + $0 }
+            }
+        } catch {
+            throw Unfetchable(description: "the exported sessions: \(error)")
+        }
+        return paths
     }
 
     static func baseName(_ path: String) -> String {

@@ -89,20 +89,61 @@ struct ClinicCourseTests {
         #expect(!fileExists(dir.file("a.jsonl")))
     }
 
-    /// The local file wins over its database copy; another board's session of the same name is another session.
+    /// The local file (this board's) wins over its database copy; another board's session is
+    /// another session, even under the same name with the same header (two boards started alike in one second).
     @Test func eachSessionOnceLocalFirst() throws {
         let dir = try ScratchDirectory()
         let name = "20261130T090000Z-jd42.jsonl"
-        let here = #"{"type":"session","format":1,"source":{"kind":"sensor","sensor":"room 1","client":"jd42"}}"#
-        let there = #"{"type":"session","format":1,"source":{"kind":"sensor","sensor":"room 2","client":"jd42"}}"#
-        let local = try dir.write(name, here + "\n" + SyncEngineTests.hold(1) + "\n" + SyncEngineTests.hold(2) + "\n")
-        let onlyLocal = try dir.write("20261201T090000Z-jd42.jsonl", here + "\n")
+        let header = #"{"type":"session","format":1,"source":{"kind":"sensor","sensor":"nau7802","client":"jd42"}}"#
+        let replaced = #"{"type":"session","format":1,"source":{"kind":"sensor","sensor":"ads1115","client":"jd42"}}"#
+        let local = try dir.write(name, header + "\n" + SyncEngineTests.hold(1) + "\n" + SyncEngineTests.hold(2) + "\n")
+        let onlyLocal = try dir.write("20261201T090000Z-jd42.jsonl", header + "\n")
         let copies = try ClinicCourse.write([
-            StoredSession(board: "room-1", file: name, records: [(1, here), (2, SyncEngineTests.hold(1))]),
-            StoredSession(board: "room-2", file: name, records: [(1, there)]),
-            StoredSession(board: "room-2", file: "20261129T090000Z-jd42.jsonl", records: [(1, there)]),
+            StoredSession(board: "room-1", file: name, records: [(1, header), (2, SyncEngineTests.hold(1))]),
+            StoredSession(board: "room-2", file: name, records: [(1, header)]),
+            StoredSession(board: "room-2", file: "20261129T090000Z-jd42.jsonl", records: [(1, header)]),
+            StoredSession(board: "room-1", file: "20261201T090000Z-jd42.jsonl", records: [(1, replaced)]),
         ], to: dir.file("course"))
-        #expect(ClinicCourse.paths(local: [local, onlyLocal], fromDatabase: copies) == [local, onlyLocal, copies[1], copies[2]])
-        #expect(ClinicCourse.paths(local: [], fromDatabase: copies) == copies)
+        #expect(ClinicCourse.paths(local: [local, onlyLocal], fromDatabase: copies, board: "room-1")
+                == [local, onlyLocal, copies[1], copies[2], copies[3]])
+        #expect(ClinicCourse.paths(local: [local, onlyLocal], fromDatabase: copies, board: "room-9")
+                == [local, onlyLocal] + copies, "files of a board the database does not know: nothing is a copy of them")
+        #expect(ClinicCourse.paths(local: [], fromDatabase: copies, board: "room-1") == copies)
+    }
+
+    /// `holdfast report --database` runs holdfast-sync export into a private directory and reads what it wrote;
+    /// here a stand-in that records its arguments and writes what the real one would.
+    @Test func fetchRunsTheExportAndListsWhatItWrote() throws {
+        let dir = try ScratchDirectory()
+        let script = try dir.write("holdfast-sync", """
+            #!/bin/sh
+            echo "$@" > \(dir.file("arguments"))
+            [ "$6" = "--to" ] || exit 64
+            mkdir -p "$7/room-3" "$7/room-1"
+            echo '{"type":"session"}' > "$7/room-3/20261130T090000Z-jd42.jsonl"
+            echo '{"type":"session"}' > "$7/room-1/20261129T090000Z-jd42.jsonl"
+            """)
+        chmod(script, 0o755)
+        let paths = try ClinicCourse.fetch(client: "jd42", configuration: "/etc/holdfast/sync.conf", syncExecutable: script,
+                                           into: dir.file("course"))
+        #expect(try String(contentsOfFile: dir.file("arguments"), encoding: .utf8)
+                == "export --config /etc/holdfast/sync.conf --client jd42 --to \(dir.file("course"))\n")
+        #expect(paths == [dir.file("course/room-1/20261129T090000Z-jd42.jsonl"), dir.file("course/room-3/20261130T090000Z-jd42.jsonl")])
+    }
+
+    @Test func aFailedExportIsAnErrorNotAnEmptyCourse() throws {
+        let dir = try ScratchDirectory()
+        let script = try dir.write("holdfast-sync", "#!/bin/sh\necho 'holdfast-sync: database unavailable' >&2\nexit 1\n")
+        chmod(script, 0o755)
+        do {
+            _ = try ClinicCourse.fetch(client: "jd42", configuration: "sync.conf", syncExecutable: script, into: dir.file("course"))
+            Issue.record("a failed export gave a course")
+        } catch {
+            #expect(error.description == "holdfast-sync export failed (exit status 1)")
+        }
+        #expect(throws: ClinicCourse.Unfetchable.self) {
+            try ClinicCourse.fetch(client: "jd42", configuration: "sync.conf", syncExecutable: dir.file("missing"),
+                                   into: dir.file("course"))
+        }
     }
 }

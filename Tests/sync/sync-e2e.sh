@@ -242,6 +242,31 @@ else
   fail "export"; cat "$work/export.txt"
 fi
 
+echo "== holdfast report across the clinic: room 2's files and the database, each session once"
+# The same course from both rooms' files and from room 2's files with the database as room 2 (room 3's
+# session from there; room 2's found in both places counted once).
+"$holdfast" report --client jd42 --sessions "$work/board2" --sessions "$work/board3" --csv "$work/local.csv" \
+  > "$work/report-local.txt" 2>&1 || fail "report from both rooms' files"
+if "$holdfast" report --client jd42 --sessions "$work/board2" --database "$work/sync2.conf" --sync-executable "$sync" \
+     --csv "$work/clinic.csv" > "$work/report-clinic.txt" 2>&1; then
+  local_n=$(tail -n +2 "$work/local.csv" | cut -d, -f2 | sort -u | wc -l)
+  clinic_n=$(tail -n +2 "$work/clinic.csv" | cut -d, -f2 | sort -u | wc -l)
+  if [ "$local_n" -ge 2 ] && [ "$clinic_n" = "$local_n" ] \
+     && diff <(cut -d, -f1,3- "$work/local.csv" | sort) <(cut -d, -f1,3- "$work/clinic.csv" | sort) >/dev/null; then
+    ok "report --database: the same $clinic_n sessions, the same figures, as from both rooms' files"
+  else
+    fail "report --database: $clinic_n sessions, $local_n from the files"; diff "$work/local.csv" "$work/clinic.csv" | head
+  fi
+else
+  fail "report --database"; cat "$work/report-clinic.txt"
+fi
+sed "s|port = .*|port = 1|" "$work/sync1.conf" > "$work/nowhere.conf"
+if ! "$holdfast" report --client jd42 --sessions "$work/board2" --database "$work/nowhere.conf" --sync-executable "$sync" \
+     > "$work/report-nowhere.txt" 2>&1 && grep -q "holdfast-sync export failed" "$work/report-nowhere.txt" \
+     && grep -q "database unavailable" "$work/report-nowhere.txt"; then
+  ok "report --database with the database out of reach: an error saying so, not a shorter course"
+else fail "report with the database out of reach"; cat "$work/report-nowhere.txt"; fi
+
 echo "== refusals: a wrong certificate authority, a password file others can read"
 sed "s|tls_ca = .*|tls_ca = $work/other-ca.pem|" "$work/sync1.conf" > "$work/wrong-ca.conf"
 sed -i "s|status_file = .*|status_file = $work/wrong.json|" "$work/wrong-ca.conf"
