@@ -56,15 +56,8 @@ public enum SummaryReport {
         return out
     }
 
-    /// One table row; a negative width left-aligns that column.
-    public static func row(_ cells: [String], _ widths: [Int]) -> String {
-        var line = ""
-        for (cell, width) in zip(cells, widths) {
-            let pad = String(repeating: " ", count: max(0, abs(width) - cell.count))
-            line += (line.isEmpty ? "" : " ") + (width < 0 ? cell + pad : pad + cell)
-        }
-        return line + "\n"
-    }
+    /// One table row and its newline.
+    static func row(_ cells: [String], _ widths: [Int]) -> String { TextTable.row(cells, widths) + "\n" }
 
     static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
         "\(n) \(n == 1 ? singular : plural ?? singular + "s")"

@@ -62,14 +62,8 @@ public enum TerminalReport {
         return lines
     }
 
-    /// One row; a negative width left-aligns.
-    static func row(_ cells: [String], _ widths: [Int]) -> String {
-        zip(cells, widths).map { cell, w in
-            let c = String(cell.prefix(abs(w)))
-            let padding = String(repeating: " ", count: max(0, abs(w) - c.count))
-            return w < 0 ? c + padding : padding + c
-        }.joined(separator: " ")
-    }
+    /// One row, cut to its columns: the report keeps to 80.
+    static func row(_ cells: [String], _ widths: [Int]) -> String { TextTable.row(cells, widths, cut: true) }
 
     static func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
     static func f1(_ v: Double) -> String { DecimalText.fixed(v, decimals: 1) }

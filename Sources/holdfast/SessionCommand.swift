@@ -2,7 +2,6 @@ import ArgumentParser
 import FoundationEssentials
 import HoldfastCore
 import HoldfastPOSIX
-import HoldfastReplay
 import HoldfastSession
 
 struct SessionCommand: ParsableCommand {
@@ -82,9 +81,7 @@ struct SessionCommand: ParsableCommand {
 
         func f(_ v: Double) -> String { DecimalText.fixed(v, decimals: 1) }
 
-        func row(_ cells: [String], _ widths: [Int]) -> String {
-            String(SummaryReport.row(cells, widths).dropLast())  // print() adds the newline
-        }
+        func row(_ cells: [String], _ widths: [Int]) -> String { TextTable.row(cells, widths) }
     }
 
     struct Export: ParsableCommand {

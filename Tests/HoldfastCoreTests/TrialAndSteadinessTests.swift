@@ -115,3 +115,45 @@ struct TrialAndSteadinessTests {
         #expect(h.steadiness == nil)
     }
 }
+
+/// PPT trials through the whole chain (spike rejector, low-pass, delay correction), where the
+/// filter smooths the peak a signal makes when the therapist lets go at once.
+@Suite("PPT threshold through the filter")
+struct PPTThroughTheFilterTests {
+    /// Ramps at `rate` N/s from 0 to `peak` N, signals there, then releases to 0 over `releaseS`
+    /// (after holding for `plateauS`); returns the recorded threshold.
+    static func threshold(sampleRateHz: Double, rate: Double, peak: Double, plateauS: Double, releaseS: Double) throws -> Double? {
+        var chain = try SignalChain(SignalConfig(calibration: try ForceCalibration(offset: 0, newtonsPerCount: 1e-4),
+                                                 sampleRateHz: sampleRateHz))
+        let rampStart = 1.0, signalS = rampStart + peak / rate
+        let end = signalS + plateauS + releaseS + 2
+        let stepNs = 1e9 / sampleRateHz
+        var signalled = false
+        for i in 0..<Int(end * sampleRateHz) {
+            let t = Double(i) * stepNs / 1e9
+            let force = t < rampStart ? 0
+                : t < signalS ? (t - rampStart) * rate
+                : t < signalS + plateauS ? peak
+                : max(0, peak * (1 - (t - signalS - plateauS) / releaseS))
+            let flags: SampleFlags = !signalled && t >= signalS ? .signal : []
+            if !flags.isEmpty { signalled = true }
+            let event = chain.process(Sample(timestampNs: Int64((Double(i) * stepNs).rounded()),
+                                             raw: Int32((force * 10_000).rounded()), flags: flags))
+            if event.contains(.trialCompleted) { return Q16.newtons(chain.detector.lastTrial.thresholdForce) }
+        }
+        return nil
+    }
+
+    /// The therapist lets go the moment the client signals (the sharpest peak a trial makes) or
+    /// a moment later: the threshold is the force at the signal, within 0.1 N, at every rate.
+    @Test(arguments: [80.0, 320.0, 1000.0, 3300.0])
+    func theThresholdIsTheForceAtTheSignal(sampleRateHz: Double) throws {
+        for (rate, peak) in [(3.0, 18.0), (5.0, 27.5), (10.0, 45.0)] {
+            for plateauS in [0.0, 0.3] {
+                let got = try #require(try Self.threshold(sampleRateHz: sampleRateHz, rate: rate, peak: peak,
+                                                          plateauS: plateauS, releaseS: 0.5))
+                #expect(abs(got - peak) < 0.1, "\(sampleRateHz) SPS, \(rate) N/s to \(peak) N, plateau \(plateauS) s: \(got) N")
+            }
+        }
+    }
+}

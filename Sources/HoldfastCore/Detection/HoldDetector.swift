@@ -211,7 +211,16 @@ public struct HoldDetector: Sendable {
     }
 
     /// The client signalled "now" at `timeNs` on the sample clock (a key, a button, a trace's `ppt`
-    /// row): the contact in progress becomes a PPT trial whose threshold is the highest force up to then.
+    /// row): the contact in progress becomes a PPT trial whose threshold is the force at that time.
+    ///
+    /// The samples here run a filter delay behind the signal (their times are corrected, their
+    /// arrival is not), and the ones still to come carry the release that follows a signal, which the
+    /// low-pass would blend into the peak (0.4 N low on a 5 N/s ramp with a 0.4 s sharp peak). So
+    /// while the force is still rising, the threshold is the ramp carried on from the last sample
+    /// to the signal, at the ramp's own mean rate since the onset: exact on a steady ramp, and it
+    /// uses nothing after the signal. Otherwise (the force already falling, the ramp too short to
+    /// measure, or the samples behind by more than a filter could explain) it is the highest force
+    /// up to the signal, as the samples reach it.
     public mutating func signal(atNs timeNs: Int64) -> SignalOutcome {
         guard _stage != .idle else { return .noContact }
         guard signalNs == .max else { return .repeated }
@@ -222,9 +231,21 @@ public struct HoldDetector: Sendable {
             // The samples are already past it (a signal that came late): the highest force so far.
             signalPeak = peak
             signalSettled = true
+        } else if hasPrevious, previousForce > onsetForce, peak &- previousForce <= peak >> 6,  // rising: at its peak, but for noise
+                  case let rampNs = previousNs &- _contactStartNs, rampNs >= Self.minimumRampForExtrapolationNs,
+                  case let aheadNs = timeNs &- previousNs, aheadNs <= Self.maximumExtrapolationNs {
+            let rise = mulDiv(Int64(previousForce) &- Int64(onsetForce), aheadNs, rampNs)
+            signalPeak = Int32(clamping: Int64(previousForce) &+ rise)
+            signalSettled = true
         }
         return .accepted
     }
+
+    /// A ramp shorter than this says too little about its rate to carry it on.
+    @usableFromInline static let minimumRampForExtrapolationNs: Int64 = 200_000_000
+    /// Further than any filter delay (about 0.1 s) and a sample's spacing: the samples are not
+    /// just behind, they stopped, and the highest force is all there is to go on.
+    @usableFromInline static let maximumExtrapolationNs: Int64 = 500_000_000
 
     /// New zone boundaries (the client's scale was recalibrated); they apply from the next sample.
     public mutating func setZones(_ zones: ZoneThresholds) { self.zones = zones }
