@@ -23,14 +23,13 @@ final class Sessions {
 
     /// Starts a session at `originNs` on the sample clock, ending the current one first.
     func start(client: String?, time: SessionTimeBase, samplesSoFar: Int, point: String?,
-               header: (SessionSource) -> [UInt8]) -> SessionRecorder {
+               header: (SessionSource) -> [UInt8]) {
         let recorder = SessionRecorder(writer: writer, directory: directory, client: client, time: time,
                                        samplesSoFar: samplesSoFar, taken: proposed, ppt: ppt, header: header)
         proposed.insert(recorder.proposedPath)
         current = recorder
         if let point { recorder.record(SessionEncoding.point(point, atNs: 0)) }
         log.info("session started: \(recorder.proposedPath)")
-        return recorder
     }
 
     /// Ends the current session with its summary; returns its file, or nil if none was open.
