@@ -118,7 +118,8 @@ struct DaemonReliabilityTests {
         client.send(#"{"cmd":"session","action":"start","client":"second"}"#)
         while seenHolds < 4, client.wait(within: 20, for: { $0["type"] as? String == "hold" }) != nil { seenHolds += 1 }
         daemon.signal(SIGTERM)
-        #expect(daemon.waitForExit(seconds: 15) == 75, "exit status says records were kept, not written")
+        let exit = daemon.waitForExit(seconds: 15)
+        #expect(exit == 75, "exit status says records were kept, not written; the daemon's log:\n\(daemon.log())")
 
         mount.free()
         let again = try DaemonHarness(scenario: "rate_hz 320\nhold 3\n", speed: 1, stateDirectory: state)
