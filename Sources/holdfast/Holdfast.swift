@@ -6,5 +6,5 @@ struct Holdfast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holdfast",
         abstract: "Pressure and hold-time monitor for neuromuscular therapy.",
-        subcommands: [ReplayCommand.self, SimulateCommand.self, DemoCommand.self, CalibrateCommand.self, CheckCommand.self, DaemonCommand.self, SessionCommand.self, WatchCommand.self, SendCommand.self, FeedCommand.self, ReportCommand.self])
+        subcommands: [ReplayCommand.self, SimulateCommand.self, DemoCommand.self, CalibrateCommand.self, CheckCommand.self, DaemonCommand.self, SessionCommand.self, WatchCommand.self, SendCommand.self, FeedCommand.self, ReportCommand.self, SyncCommand.self])
 }

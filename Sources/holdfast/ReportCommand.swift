@@ -29,8 +29,8 @@ struct ReportCommand: ParsableCommand {
                                valueName: "sync.conf"))
     var database: String?
 
-    @Option(name: .customLong("sync-executable"), help: "The holdfast-sync that reads the database.")
-    var syncExecutable = "/usr/local/bin/holdfast-sync"
+    @Option(name: .customLong("sync-executable"), help: "The holdfast-sync that reads the database (default: as holdfast sync finds it).")
+    var syncExecutable = SyncExecutable.path()
 
     static let defaultDirectory = "/var/lib/holdfast/sessions"
 

@@ -138,6 +138,12 @@ check "report flags" 0 'setback at session 3' -- "$holdfast" report --client jd4
 check "report fits 80 columns" 0 '^80?$|^[0-7]?[0-9]$' -- bash -c "'$holdfast' report --client jd42 --sessions care | awk '{ if (length > m) m = length } END { print m }'"
 check "report CSV" 0 '^record,session,date,point,holds' -- head -n 1 care.csv
 check "report of nobody" 1 'no sessions of client zz9 in care' -- "$holdfast" report --client zz9 --sessions care
+
+# holdfast sync is holdfast-sync: every argument passed on, its exit status kept; a missing one says how to install it.
+printf '#!/bin/sh\necho "sync stand-in: $*"\nexit 3\n' > sync-stand-in && chmod +x sync-stand-in
+check "sync passes everything on" 3 '^sync stand-in: --status --config a b\.conf$' -- env HOLDFAST_SYNC_EXECUTABLE="$work/sync-stand-in" "$holdfast" sync --status --config "a b.conf"
+check "sync --help is holdfast-sync's" 3 '^sync stand-in: --help$' -- env HOLDFAST_SYNC_EXECUTABLE="$work/sync-stand-in" "$holdfast" sync --help
+check "sync not installed" 1 'cannot run .*/missing-sync: No such file.*scripts/install --sync' -- env HOLDFAST_SYNC_EXECUTABLE="$work/missing-sync" "$holdfast" sync --status
 check "report of a bad pseudonym" 64 'Error: ' -- "$holdfast" report --client '../x' --sessions care
 check "report of a missing directory" 1 'nowhere: cannot list the session directory' -- "$holdfast" report --client jd42 --sessions nowhere
 
