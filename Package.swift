@@ -99,7 +99,7 @@ let package = Package(
         ),
 
         // Shared by the test targets: scratch directories, seeded randomness.
-        .target(name: "HoldfastTestSupport", dependencies: ["HoldfastPOSIX"], path: "Tests/HoldfastTestSupport"),
+        .target(name: "HoldfastTestSupport", dependencies: ["HoldfastCore", "HoldfastPOSIX"], path: "Tests/HoldfastTestSupport"),
         .testTarget(
             name: "HoldfastCoreTests",
             dependencies: ["HoldfastCore", "HoldfastTestSupport"],

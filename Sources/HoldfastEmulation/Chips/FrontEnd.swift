@@ -1,3 +1,5 @@
+import HoldfastCore
+
 /// The analogue side of an emulated sensor: force in, volts at the ADC input
 /// out, with offset, slow drift and white noise. Noise for conversion k is
 /// drawn from the seed and k alone, so it does not depend on how often the

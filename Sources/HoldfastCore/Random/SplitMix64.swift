@@ -1,6 +1,6 @@
 /// A small, seeded, platform-independent random generator (SplitMix64).
 /// The simulator draws all its noise from this so a scenario's trace is the
-/// same on every machine.
+/// same on every machine, and the tests' seeded randomness is this too.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
