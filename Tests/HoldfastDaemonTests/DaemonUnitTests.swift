@@ -163,3 +163,17 @@ struct DaemonLogTests {
         }
     }
 }
+
+@Suite("Record writer")
+struct RecordWriterTests {
+    /// The reserve that keeps records when the disk fills is there when the writer is made, before the
+    /// daemon goes live: made later, by the writer's thread, it could come after the disk had filled.
+    @Test func theReserveIsAllocatedBeforeTheWriterReturns() throws {
+        let directory = try makeTemporaryDirectory() + "/sessions"
+        let writer = try RecordWriter(directory: directory, log: Log { _, _ in })
+        let reserve = fileStatus(directory + "/" + SpillReserve.fileName)
+        _ = writer.finish(deadlineNs: monotonicNanoseconds() + 1_000_000_000)
+        guard case .success(let info) = reserve else { Issue.record("no reserve yet: \(reserve)"); return }
+        #expect(Int(info.st_size) == SpillReserve.size)
+    }
+}

@@ -62,9 +62,12 @@ final class RecordWriter {
     init(directory: String, calls: LogFileCalls = SystemLogFileCalls(), log: Log) throws(SystemError) {
         let shared = try Shared()
         self.shared = shared
-        thread = try JoinableThread(name: "records") {
-            WriterLoop(shared: shared, directory: directory, calls: calls, log: log).run()
-        }
+        // The reserve is allocated before the daemon goes live, on this thread: allocated by the
+        // writer thread it could come after the disk had filled (a loaded board, a nearly full card),
+        // and a full disk at exit would then lose records instead of keeping them.
+        let loop = WriterLoop(shared: shared, directory: directory, calls: calls, log: log)
+        loop.openReserve()
+        thread = try JoinableThread(name: "records") { loop.run() }
     }
 
     /// Starts a new file at `path` (created by the writer; a taken name gets a suffix).
@@ -206,8 +209,8 @@ private final class WriterLoop {
         self.log = log
     }
 
+    /// Runs until told to stop (after `openReserve`, which the daemon's thread has done).
     func run() {
-        openReserve()
         var stopByNs: Int64?
         while true {
             let inbox = shared.take()
